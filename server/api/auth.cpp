@@ -1,0 +1,106 @@
+#include "api/auth.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "http/problem.hpp"
+#include "store/auth_store.hpp"
+
+namespace hd::api {
+namespace {
+
+bool is_unsafe(http::beast_http::verb method) {
+  using http::beast_http::verb;
+  return method != verb::get && method != verb::head && method != verb::options;
+}
+
+[[noreturn]] void unauthenticated() {
+  throw http::Problem(401, "unauthenticated",
+                      "Log in (POST /api/v1/session) or send an API token as "
+                      "'Authorization: Bearer <token>'.");
+}
+
+}  // namespace
+
+std::string random_secret() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(text, sizeof text, bytes, sizeof bytes,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return text;
+}
+
+std::string hash_secret(std::string_view secret) {
+  std::string digest(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
+                     reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr,
+                     0);
+  return digest;
+}
+
+std::string hash_password(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    throw std::runtime_error("out of memory while hashing a password");
+  return out;
+}
+
+bool verify_password(const std::string& stored_hash, std::string_view password) {
+  if (stored_hash.empty()) return false;
+  return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::optional<std::string> cookie_value(const http::Request& request, std::string_view name) {
+  const auto header = request[http::beast_http::field::cookie];
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    const auto end = std::min(header.find(';', pos), header.size());
+    auto pair = header.substr(pos, end - pos);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      return std::string(pair.substr(eq + 1));
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+boost::asio::awaitable<Principal> authorize(Services& services, const http::Context& ctx,
+                                            domain::Role need) {
+  const auto& request = ctx.request;
+  Principal principal;
+  const auto authorization = request[http::beast_http::field::authorization];
+  if (!authorization.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!authorization.starts_with(kBearer)) unauthenticated();
+    const std::string hash = hash_secret(authorization.substr(kBearer.size()));
+    auto work1 = [hash](store::Connection& db) { return store::find_token(db, hash); };
+    auto token = co_await services.db.read(std::move(work1));
+    if (!token) unauthenticated();
+    principal = {token->created_by, token->role, token->id};
+  } else if (auto cookie = cookie_value(request, kSessionCookie)) {
+    const std::string hash = hash_secret(*cookie);
+    const auto now = services.clock.now_ms();
+    auto work2 = [hash, now](store::Connection& db) { return store::find_session(db, hash, now); };
+    auto session = co_await services.db.read(std::move(work2));
+    if (!session) unauthenticated();
+    if (is_unsafe(request.method())) {
+      const auto csrf = request["X-CSRF-Token"];
+      if (csrf.empty() || hash_secret(csrf) != session->csrf_hash)
+        throw http::Problem(403, "csrf_missing",
+                            "Send the csrf_token from the login response as X-CSRF-Token.");
+    }
+    principal = {session->user.id, session->user.role, std::nullopt};
+  } else {
+    unauthenticated();
+  }
+  if (!domain::role_at_least(principal.role, need))
+    throw http::Problem(403, "forbidden",
+                        "This needs the " + std::string(domain::to_string(need)) + " role.");
+  co_return principal;
+}
+
+}  // namespace hd::api

@@ -1,0 +1,50 @@
+#include "api/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+namespace hd::api {
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("helpdesk_http_requests_total")
+                    .Help("HTTP requests answered, by route pattern, method and status.")
+                    .Register(*registry_)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("helpdesk_http_request_duration_seconds")
+                   .Help("Time from a request read to its response ready, by route pattern.")
+                   .Register(*registry_)),
+      batch_sizes_(
+          prometheus::BuildHistogram()
+              .Name("helpdesk_db_write_batch_size")
+              .Help("Requests committed together in one group commit.")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256})),
+      queued_jobs_(prometheus::BuildGauge()
+                       .Name("helpdesk_jobs_queued")
+                       .Help("Jobs waiting to run, by kind.")
+                       .Register(*registry_)) {}
+
+void Metrics::observe_request(const http::Completed& c) {
+  requests_
+      .Add({{"route", std::string(c.route)},
+            {"method", std::string(c.method)},
+            {"status", std::to_string(c.status)}})
+      .Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets{
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  latency_.Add({{"route", std::string(c.route)}}, kBuckets)
+      .Observe(static_cast<double>(c.duration.count()) / 1e6);
+}
+
+void Metrics::observe_write_batch(std::size_t size) {
+  batch_sizes_.Observe(static_cast<double>(size));
+}
+
+std::string Metrics::render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs) {
+  for (const auto& [kind, count] : queued_jobs)
+    queued_jobs_.Add({{"kind", kind}}).Set(static_cast<double>(count));
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace hd::api

@@ -1,0 +1,245 @@
+// Users (staff), teams and customers.
+#include <charconv>
+
+#include "api/auth.hpp"
+#include "api/handler_support.hpp"
+#include "api/json_input.hpp"
+#include "api/routes.hpp"
+#include "store/people.hpp"
+#include "store/tickets.hpp"
+
+namespace hd::api {
+namespace {
+namespace bh = http::beast_http;
+namespace json = boost::json;
+using domain::Role;
+
+constexpr std::size_t kMinPassword = 10;
+
+template <class Items, class ToJson>
+json::object items_json(const Items& items, ToJson to_json) {
+  json::array array;
+  for (const auto& item : items) array.push_back(to_json(item));
+  return {{"items", std::move(array)}};
+}
+
+http::Response created(const http::Context& ctx, const std::string& location, json::object body) {
+  auto res = reply(ctx, bh::status::created, body);
+  res.set(bh::field::location, location);
+  return res;
+}
+
+boost::asio::awaitable<http::Response> list_users(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  auto work1 = [](store::Connection& db) { return store::list_users(db); };
+  auto users = co_await s->db.read(std::move(work1));
+  co_return reply(ctx, bh::status::ok, items_json(users, user_json));
+}
+
+boost::asio::awaitable<http::Response> create_user(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::admin);
+  JsonInput in(ctx.request);
+  store::UserRecord user;
+  user.email = in.required_text("email", 3, 254);
+  if (!user.email.empty() && !looks_like_email(user.email))
+    in.fail("email", "must be an email address");
+  user.name = in.required_text("name", 1, 200);
+  user.role = in.choice("role", domain::parse_role).value_or(Role::agent);
+  if (!in.root().contains("role")) in.fail("role", "is required");
+  const auto password = in.required_text("password", kMinPassword, 1024);
+  if (auto team = in.nullable_id("team_id")) user.team_id = *team;
+  in.finish();
+  auto work2 = [user, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
+    user.password_hash = hash_password(password);
+    return store::create_user(tx, user, now);
+  };
+  auto saved = co_await write(s, std::move(work2));
+  co_return created(ctx, "/api/v1/users/" + std::to_string(saved.id), user_json(saved));
+}
+
+boost::asio::awaitable<http::Response> update_user(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::admin);
+  const auto id = path_id(ctx);
+  JsonInput in(ctx.request);
+  store::UserChange change;
+  change.name = in.text("name", 1, 200);
+  change.role = in.choice("role", domain::parse_role);
+  change.team_id = in.nullable_id("team_id");
+  change.active = in.boolean("active");
+  auto password = in.text("password", kMinPassword, 1024);
+  in.finish();
+  auto work3 = [id, change, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
+    if (password) change.password_hash = hash_password(*password);
+    return store::update_user(tx, id, change, now);
+  };
+  auto saved = co_await write(s, std::move(work3));
+  co_return reply(ctx, bh::status::ok, user_json(saved));
+}
+
+boost::asio::awaitable<http::Response> deactivate_user(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::admin);
+  const auto id = path_id(ctx);
+  if (id == who.user_id)
+    throw http::Problem(409, "conflict", "You cannot deactivate your own account.");
+  store::UserChange change;
+  change.active = false;
+  auto work4 = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
+    return store::update_user(tx, id, change, now);
+  };
+  auto saved = co_await write(s, std::move(work4));
+  co_return reply(ctx, bh::status::ok, user_json(saved));
+}
+
+boost::asio::awaitable<http::Response> list_teams(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  auto work5 = [](store::Connection& db) { return store::list_teams(db); };
+  auto teams = co_await s->db.read(std::move(work5));
+  co_return reply(ctx, bh::status::ok, items_json(teams, team_json));
+}
+
+boost::asio::awaitable<http::Response> create_team(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::supervisor);
+  JsonInput in(ctx.request);
+  const auto name = in.required_text("name", 1, 100);
+  in.finish();
+  auto work6 = [name, now = s->clock.now_ms()](store::Tx& tx) {
+    return store::create_team(tx, name, now);
+  };
+  auto team = co_await write(s, std::move(work6));
+  co_return created(ctx, "/api/v1/teams/" + std::to_string(team.id), team_json(team));
+}
+
+boost::asio::awaitable<http::Response> update_team(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::supervisor);
+  const auto id = path_id(ctx);
+  JsonInput in(ctx.request);
+  const auto name = in.text("name", 1, 100);
+  const auto active = in.boolean("active");
+  in.finish();
+  auto work7 = [id, name, active](store::Tx& tx) {
+    return store::update_team(tx, id, name, active);
+  };
+  auto team = co_await write(s, std::move(work7));
+  co_return reply(ctx, bh::status::ok, team_json(team));
+}
+
+boost::asio::awaitable<http::Response> deactivate_team(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::supervisor);
+  const auto id = path_id(ctx);
+  auto work8 = [id](store::Tx& tx) { return store::update_team(tx, id, std::nullopt, false); };
+  auto team = co_await write(s, std::move(work8));
+  co_return reply(ctx, bh::status::ok, team_json(team));
+}
+
+boost::asio::awaitable<http::Response> list_customers(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  std::optional<std::string> text;
+  store::Id after = 0;
+  int limit = 50;
+  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
+    const std::string key = p.key, value = p.value;
+    auto number = [&](std::int64_t lo, std::int64_t hi) {
+      std::int64_t v = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc{} || end != value.data() + value.size() || v < lo || v > hi)
+        throw http::Problem(400, "invalid_query",
+                            "Query parameter '" + key + "' must be a number from " +
+                                std::to_string(lo) + " to " + std::to_string(hi) + ".");
+      return v;
+    };
+    if (key == "q")
+      text = value;
+    else if (key == "cursor")
+      after = number(0, INT64_MAX);
+    else if (key == "limit")
+      limit = static_cast<int>(number(1, 200));
+    else
+      throw http::Problem(400, "invalid_query", "Query parameter '" + key + "' is not known.");
+  }
+  auto work9 = [text, after, limit](store::Connection& db) {
+    return store::list_customers(db, text, after, limit);
+  };
+  auto customers = co_await s->db.read(std::move(work9));
+  auto body = items_json(customers, customer_json);
+  body["next_cursor"] = static_cast<int>(customers.size()) == limit
+                            ? json::value(std::to_string(customers.back().id))
+                            : json::value(nullptr);
+  co_return reply(ctx, bh::status::ok, body);
+}
+
+boost::asio::awaitable<http::Response> create_customer(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  JsonInput in(ctx.request);
+  store::CustomerRecord c;
+  c.email = in.required_text("email", 3, 254);
+  if (!c.email.empty() && !looks_like_email(c.email)) in.fail("email", "must be an email address");
+  c.name = in.text("name", 0, 200).value_or("");
+  c.organization = in.text("organization", 0, 200).value_or("");
+  in.finish();
+  auto work10 = [c, now = s->clock.now_ms()](store::Tx& tx) {
+    return store::create_customer(tx, c, now);
+  };
+  auto saved = co_await write(s, std::move(work10));
+  co_return created(ctx, "/api/v1/customers/" + std::to_string(saved.id), customer_json(saved));
+}
+
+boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  struct Found {
+    std::optional<store::CustomerRecord> customer;
+    std::vector<store::TicketRecord> tickets;
+  };
+  auto work11 = [id](store::Connection& db) {
+    Found f{store::find_customer(db, id), {}};
+    store::TicketQuery q;
+    q.customer_id = id;
+    q.limit = 200;
+    if (f.customer) f.tickets = store::list_tickets(db, q);
+    return f;
+  };
+  auto found = co_await s->db.read(std::move(work11));
+  if (!found.customer)
+    throw http::Problem(404, "not_found", "Customer " + std::to_string(id) + " does not exist.");
+  auto body = customer_json(*found.customer);
+  json::array tickets;
+  const auto now = s->clock.now_ms();
+  for (const auto& t : found.tickets) tickets.push_back(ticket_json(t, now, *s->policy.calendar));
+  body["tickets"] = std::move(tickets);
+  co_return reply(ctx, bh::status::ok, body);
+}
+
+boost::asio::awaitable<http::Response> update_customer(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  JsonInput in(ctx.request);
+  store::CustomerChange change;
+  change.name = in.text("name", 0, 200);
+  change.organization = in.text("organization", 0, 200);
+  change.surveys_opt_out = in.boolean("surveys_opt_out");
+  in.finish();
+  auto work12 = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
+    return store::update_customer(tx, id, change, now);
+  };
+  auto saved = co_await write(s, std::move(work12));
+  co_return reply(ctx, bh::status::ok, customer_json(saved));
+}
+
+}  // namespace
+
+void add_people_routes(http::Router& router, Services& services) {
+  route(router, bh::verb::get, "/api/v1/users", services, list_users);
+  route(router, bh::verb::post, "/api/v1/users", services, create_user);
+  route(router, bh::verb::patch, "/api/v1/users/{id}", services, update_user);
+  route(router, bh::verb::delete_, "/api/v1/users/{id}", services, deactivate_user);
+  route(router, bh::verb::get, "/api/v1/teams", services, list_teams);
+  route(router, bh::verb::post, "/api/v1/teams", services, create_team);
+  route(router, bh::verb::patch, "/api/v1/teams/{id}", services, update_team);
+  route(router, bh::verb::delete_, "/api/v1/teams/{id}", services, deactivate_team);
+  route(router, bh::verb::get, "/api/v1/customers", services, list_customers);
+  route(router, bh::verb::post, "/api/v1/customers", services, create_customer);
+  route(router, bh::verb::get, "/api/v1/customers/{id}", services, get_customer);
+  route(router, bh::verb::patch, "/api/v1/customers/{id}", services, update_customer);
+}
+
+}  // namespace hd::api

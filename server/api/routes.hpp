@@ -1,0 +1,16 @@
+#pragma once
+
+#include "api/services.hpp"
+#include "http/router.hpp"
+
+namespace hd::api {
+
+/// Registers every route of API v1 and the operational endpoints.
+void add_routes(http::Router& router, Services& services);
+
+void add_system_routes(http::Router& router, Services& services);
+void add_session_routes(http::Router& router, Services& services);
+void add_ticket_routes(http::Router& router, Services& services);
+void add_people_routes(http::Router& router, Services& services);
+
+}  // namespace hd::api

@@ -1,0 +1,159 @@
+// Logging in and out, the current user, and API tokens.
+#include <boost/asio/post.hpp>
+
+#include "api/auth.hpp"
+#include "api/handler_support.hpp"
+#include "api/json_input.hpp"
+#include "api/routes.hpp"
+#include "store/auth_store.hpp"
+#include "store/people.hpp"
+
+namespace hd::api {
+namespace {
+namespace bh = http::beast_http;
+using domain::Role;
+
+struct LoginResult {
+  std::optional<store::UserRecord> user;
+  bool password_ok = false;
+};
+
+std::string session_cookie(const Services* s, const std::string& value, domain::Millis max_age_ms) {
+  std::string cookie =
+      std::string(kSessionCookie) + "=" + value +
+      "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_ms / 1000);
+  if (s->auth.secure_cookie) cookie += "; Secure";
+  return cookie;
+}
+
+[[noreturn]] void too_many(domain::Millis wait_ms) {
+  http::Problem problem(429, "too_many_attempts",
+                        "Too many failed logins. Try again in " +
+                            std::to_string((wait_ms + 999) / 1000) + " seconds.");
+  problem.headers.emplace_back("Retry-After", std::to_string((wait_ms + 999) / 1000));
+  throw problem;
+}
+
+boost::asio::awaitable<http::Response> login(Services* s, http::Context ctx) {
+  JsonInput in(ctx.request);
+  const std::string email = in.required_text("email", 3, 254);
+  const std::string password = in.required_text("password", 1, 1024);
+  in.finish();
+  const auto now = s->clock.now_ms();
+  const auto& a = s->auth;
+  const std::string account_key = "account:" + email;
+  const std::string address_key = "address:" + ctx.remote_address;
+  const auto wait = std::max(
+      s->limiter.wait_for(account_key, a.max_failures_per_account, a.failure_window_ms, now),
+      s->limiter.wait_for(address_key, a.max_failures_per_address, a.failure_window_ms, now));
+  if (wait > 0) too_many(wait);
+
+  // Argon2 is deliberately slow: verify on a reader thread, never on an I/O thread.
+  auto work1 = [email, password](store::Connection& db) {
+    LoginResult r;
+    r.user = store::find_user_by_email(db, email);
+    r.password_ok = r.user && r.user->active && verify_password(r.user->password_hash, password);
+    return r;
+  };
+  auto result = co_await s->db.read(std::move(work1));
+  if (!result.password_ok) {
+    s->limiter.record_failure(account_key, a.failure_window_ms, now);
+    s->limiter.record_failure(address_key, a.failure_window_ms, now);
+    throw http::Problem(401, "invalid_credentials", "The email or password is wrong.");
+  }
+  s->limiter.forget(account_key);
+  const std::string token = random_secret();
+  const std::string csrf = random_secret();
+  const store::Id user_id = result.user->id;
+  auto work2 = [token_hash = hash_secret(token), csrf_hash = hash_secret(csrf), user_id, now,
+                ttl = a.session_ttl_ms](store::Tx& tx) {
+    store::create_session(tx, token_hash, csrf_hash, user_id, now, now + ttl);
+    return 0;
+  };
+  co_await write(s, std::move(work2));
+  auto res = reply(ctx, bh::status::ok, {{"user", user_json(*result.user)}, {"csrf_token", csrf}});
+  res.set(bh::field::set_cookie, session_cookie(s, token, a.session_ttl_ms));
+  co_return res;
+}
+
+boost::asio::awaitable<http::Response> logout(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  if (auto cookie = cookie_value(ctx.request, kSessionCookie)) {
+    auto work3 = [hash = hash_secret(*cookie)](store::Tx& tx) {
+      store::delete_session(tx, hash);
+      return 0;
+    };
+    co_await write(s, std::move(work3));
+  }
+  http::Response res{bh::status::no_content, ctx.request.version()};
+  res.keep_alive(ctx.request.keep_alive());
+  res.set(bh::field::set_cookie, session_cookie(s, "", 0));
+  res.prepare_payload();
+  co_return res;
+}
+
+boost::asio::awaitable<http::Response> me(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  auto work4 = [id = who.user_id](store::Connection& db) { return store::find_user(db, id); };
+  auto user = co_await s->db.read(std::move(work4));
+  if (!user) throw http::Problem(401, "unauthenticated", "The account no longer exists.");
+  auto body = user_json(*user);
+  if (who.token_id) {
+    body["token_id"] = *who.token_id;
+    body["role"] = domain::to_string(who.role);
+  }
+  co_return reply(ctx, bh::status::ok, body);
+}
+
+boost::asio::awaitable<http::Response> list_tokens(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::admin);
+  auto work5 = [](store::Connection& db) { return store::list_tokens(db); };
+  auto tokens = co_await s->db.read(std::move(work5));
+  boost::json::array items;
+  for (const auto& t : tokens) items.push_back(token_json(t));
+  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+}
+
+boost::asio::awaitable<http::Response> create_token(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::admin);
+  JsonInput in(ctx.request);
+  const std::string name = in.required_text("name", 1, 100);
+  const auto role = in.choice("role", domain::parse_role).value_or(Role::agent);
+  in.finish();
+  const std::string secret = random_secret();
+  auto work6 = [name, role, hash = hash_secret(secret), by = who.user_id, now = s->clock.now_ms()](
+                   store::Tx& tx) { return store::create_token(tx, name, role, hash, by, now); };
+  auto token = co_await write(s, std::move(work6));
+  auto body = token_json(token);
+  body["token"] = secret;  // shown once: only its hash is stored
+  auto res = reply(ctx, bh::status::created, body);
+  res.set(bh::field::location, "/api/v1/tokens/" + std::to_string(token.id));
+  co_return res;
+}
+
+boost::asio::awaitable<http::Response> revoke_token(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::admin);
+  const auto id = path_id(ctx);
+  auto work7 = [id, now = s->clock.now_ms()](store::Tx& tx) {
+    store::revoke_token(tx, id, now);
+    return 0;
+  };
+  co_await write(s, std::move(work7));
+  http::Response res{bh::status::no_content, ctx.request.version()};
+  res.keep_alive(ctx.request.keep_alive());
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void add_session_routes(http::Router& router, Services& services) {
+  route(router, bh::verb::post, "/api/v1/session", services, login);
+  route(router, bh::verb::delete_, "/api/v1/session", services, logout);
+  route(router, bh::verb::get, "/api/v1/me", services, me);
+  route(router, bh::verb::get, "/api/v1/tokens", services, list_tokens);
+  route(router, bh::verb::post, "/api/v1/tokens", services, create_token);
+  route(router, bh::verb::delete_, "/api/v1/tokens/{id}", services, revoke_token);
+}
+
+}  // namespace hd::api

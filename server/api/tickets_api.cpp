@@ -1,0 +1,310 @@
+// Tickets, their messages, status moves and audit trail.
+#include <boost/json/serialize.hpp>
+#include <charconv>
+
+#include "api/auth.hpp"
+#include "api/handler_support.hpp"
+#include "api/json_input.hpp"
+#include "api/routes.hpp"
+#include "store/tickets.hpp"
+
+namespace hd::api {
+namespace {
+namespace bh = http::beast_http;
+namespace json = boost::json;
+using domain::Role;
+using domain::Status;
+
+constexpr std::size_t kMaxBody = 100'000;
+
+http::Response ticket_reply(Services* s, const http::Context& ctx, bh::status status,
+                            const store::TicketRecord& t) {
+  auto res = reply(ctx, status, ticket_json(t, s->clock.now_ms(), *s->policy.calendar));
+  res.set(bh::field::etag, etag(t.version));
+  return res;
+}
+
+[[noreturn]] void bad_query(const std::string& name, const std::string& what) {
+  throw http::Problem(400, "invalid_query", "Query parameter '" + name + "' " + what + ".",
+                      {{"errors", json::array{json::object{{"field", name}, {"message", what}}}}});
+}
+
+std::int64_t query_int(const std::string& name, std::string_view text, std::int64_t lo,
+                       std::int64_t hi) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi)
+    bad_query(name,
+              "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  return v;
+}
+
+// Cursor: "<sort key>.<id>" of the last row served; opaque to clients.
+std::pair<domain::Millis, store::Id> parse_cursor(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) bad_query("cursor", "is not a cursor this server gave out");
+  return {query_int("cursor", text.substr(0, dot), 0, INT64_MAX),
+          query_int("cursor", text.substr(dot + 1), 1, INT64_MAX)};
+}
+
+store::TicketQuery parse_ticket_query(const http::Context& ctx, store::Id caller) {
+  store::TicketQuery q;
+  auto time_param = [](const std::string& name, std::string_view value) {
+    auto t = parse_time(value);
+    if (!t) bad_query(name, "must be an RFC 3339 time such as 2026-11-23T16:00:00Z");
+    return *t;
+  };
+  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
+    const std::string key = p.key;
+    const std::string value = p.value;
+    if (key == "status") {
+      std::size_t start = 0;
+      while (start <= value.size()) {
+        const auto end = std::min(value.find(',', start), value.size());
+        const auto name = value.substr(start, end - start);
+        auto status = domain::parse_status(name);
+        if (!status) bad_query("status", "has an unknown status '" + name + "'");
+        q.statuses.push_back(*status);
+        start = end + 1;
+      }
+    } else if (key == "assignee") {
+      if (value == "me")
+        q.assignee_id = caller;
+      else if (value == "none")
+        q.unassigned = true;
+      else
+        q.assignee_id = query_int(key, value, 1, INT64_MAX);
+    } else if (key == "team") {
+      q.team_id = query_int(key, value, 1, INT64_MAX);
+    } else if (key == "priority") {
+      auto priority = domain::parse_priority(value);
+      if (!priority) bad_query(key, "must be one of low, normal, high, urgent");
+      q.priority = *priority;
+    } else if (key == "customer") {
+      if (value.find('@') != std::string::npos)
+        q.customer_email = value;
+      else
+        q.customer_id = query_int(key, value, 1, INT64_MAX);
+    } else if (key == "tag") {
+      if (value.empty() || value.size() > 64) bad_query(key, "must be 1 to 64 characters");
+      q.tag = value;
+    } else if (key == "q") {
+      if (value.find_first_not_of(" \t\n") == std::string::npos || value.size() > 200)
+        bad_query(key, "must have 1 to 200 characters of text");
+      q.text = value;
+    } else if (key == "created_after") {
+      q.created_after = time_param(key, value);
+    } else if (key == "created_before") {
+      q.created_before = time_param(key, value);
+    } else if (key == "updated_after") {
+      q.updated_after = time_param(key, value);
+    } else if (key == "updated_before") {
+      q.updated_before = time_param(key, value);
+    } else if (key == "sort") {
+      using Sort = store::TicketQuery::Sort;
+      if (value == "-created_at")
+        q.sort = Sort::created_desc;
+      else if (value == "created_at")
+        q.sort = Sort::created_asc;
+      else if (value == "-updated_at")
+        q.sort = Sort::updated_desc;
+      else if (value == "updated_at")
+        q.sort = Sort::updated_asc;
+      else
+        bad_query(key, "must be one of created_at, -created_at, updated_at, -updated_at");
+    } else if (key == "limit") {
+      q.limit = static_cast<int>(query_int(key, value, 1, 200));
+    } else if (key == "cursor") {
+      q.after = parse_cursor(value);
+    } else {
+      bad_query(key, "is not a known filter");
+    }
+  }
+  return q;
+}
+
+store::NewTicket parse_new_ticket(const http::Context& ctx) {
+  JsonInput in(ctx.request);
+  store::NewTicket t;
+  t.subject = in.required_text("subject", 1, 250);
+  t.body = in.required_text("body", 1, kMaxBody);
+  if (const auto* customer = in.object("customer")) {
+    for (const auto& [key, value] : *customer) {
+      const std::string field = "customer." + std::string(key);
+      if (key != "email" && key != "name" && key != "organization")
+        in.fail(field, "is not a known field");
+      else if (!value.is_string() || value.as_string().size() > 254)
+        in.fail(field, "must be a string of at most 254 characters");
+    }
+    auto text_of = [&](const char* key) {
+      const auto* v = customer->if_contains(key);
+      return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    t.customer = {text_of("email"), text_of("name"), text_of("organization")};
+    if (!looks_like_email(t.customer.email)) in.fail("customer.email", "must be an email address");
+  } else {
+    in.fail("customer", "is required, with at least an email");
+  }
+  t.priority = in.choice("priority", domain::parse_priority).value_or(domain::Priority::normal);
+  t.channel = in.choice("channel", domain::parse_channel).value_or(domain::Channel::api);
+  if (auto team = in.nullable_id("team_id")) t.team_id = *team;
+  if (auto assignee = in.nullable_id("assignee_id")) t.assignee_id = *assignee;
+  if (auto tags = in.tags("tags")) t.tags = *tags;
+  in.finish();
+  return t;
+}
+
+boost::asio::awaitable<http::Response> create_ticket(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  auto ticket = parse_new_ticket(ctx);
+  auto work1 = [ticket = std::move(ticket), actor = who.actor(), now = s->clock.now_ms(),
+                policy = s->policy](store::Tx& tx) {
+    return store::create_ticket(tx, ticket, actor, now, policy);
+  };
+  auto created = co_await write(s, std::move(work1));
+  auto res = ticket_reply(s, ctx, bh::status::created, created);
+  res.set(bh::field::location, "/api/v1/tickets/" + std::to_string(created.id));
+  co_return res;
+}
+
+boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  auto query = parse_ticket_query(ctx, who.user_id);
+  auto work2 = [query](store::Connection& db) { return store::list_tickets(db, query); };
+  auto tickets = co_await s->db.read(std::move(work2));
+  json::array items;
+  const auto now = s->clock.now_ms();
+  for (const auto& t : tickets) items.push_back(ticket_json(t, now, *s->policy.calendar));
+  json::value next = nullptr;
+  if (static_cast<int>(tickets.size()) == query.limit) {
+    const auto [key, id] = store::cursor_of(tickets.back(), query.sort);
+    next = std::to_string(key) + "." + std::to_string(id);
+  }
+  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+boost::asio::awaitable<store::TicketRecord> load_ticket(Services* s, store::Id id) {
+  auto work3 = [id](store::Connection& db) { return store::find_ticket(db, id); };
+  auto ticket = co_await s->db.read(std::move(work3));
+  if (!ticket)
+    throw http::Problem(404, "not_found", "Ticket " + std::to_string(id) + " does not exist.");
+  co_return std::move(*ticket);
+}
+
+boost::asio::awaitable<http::Response> get_ticket(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  const auto ticket = co_await load_ticket(s, path_id(ctx));
+  co_return ticket_reply(s, ctx, bh::status::ok, ticket);
+}
+
+std::int64_t required_version(const http::Context& ctx) {
+  auto header = ctx.request[bh::field::if_match];
+  if (header.empty())
+    throw http::Problem(428, "precondition_required",
+                        "Send If-Match with the ETag of the ticket you read, so that concurrent "
+                        "changes are not overwritten.");
+  if (header.starts_with("W/")) header.remove_prefix(2);
+  if (header.size() >= 2 && header.front() == '"' && header.back() == '"')
+    header = header.substr(1, header.size() - 2);
+  std::int64_t version = 0;
+  const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), version);
+  if (ec != std::errc{} || end != header.data() + header.size())
+    throw http::Problem(412, "version_mismatch", "If-Match is not an ETag of this ticket.");
+  return version;
+}
+
+boost::asio::awaitable<http::Response> patch_ticket(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  const auto version = required_version(ctx);
+  JsonInput in(ctx.request);
+  store::TicketPatch patch;
+  patch.subject = in.text("subject", 1, 250);
+  patch.priority = in.choice("priority", domain::parse_priority);
+  patch.assignee_id = in.nullable_id("assignee_id");
+  patch.team_id = in.nullable_id("team_id");
+  patch.tags = in.tags("tags");
+  in.finish();
+  auto work4 = [id, version, patch, actor = who.actor(), now = s->clock.now_ms()](store::Tx& tx) {
+    return store::update_ticket(tx, id, version, patch, actor, now);
+  };
+  auto updated = co_await write(s, std::move(work4));
+  co_return ticket_reply(s, ctx, bh::status::ok, updated);
+}
+
+boost::asio::awaitable<http::Response> add_message(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  JsonInput in(ctx.request);
+  store::NewMessage message;
+  message.body = in.required_text("body", 1, kMaxBody);
+  message.internal = in.boolean("internal").value_or(false);
+  const auto author = in.text("author", 1, 20).value_or("agent");
+  if (author == "customer")
+    message.author = domain::ActorKind::customer;
+  else if (author != "agent")
+    in.fail("author", "must be agent or customer");
+  message.then_status = in.choice("status", domain::parse_status);
+  if (message.author == domain::ActorKind::customer && message.internal)
+    in.fail("internal", "a customer's message cannot be internal");
+  in.finish();
+  auto [record, ticket] = co_await write(
+      s, [id, message, actor = who.actor(), now = s->clock.now_ms(), policy = s->policy](
+             store::Tx& tx) { return store::add_message(tx, id, message, actor, now, policy); });
+  auto res = reply(ctx, bh::status::created, message_json(record));
+  res.set(bh::field::location, "/api/v1/tickets/" + std::to_string(record.ticket_id) + "/messages");
+  co_return res;
+}
+
+boost::asio::awaitable<http::Response> list_messages(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  co_await load_ticket(s, id);
+  auto work5 = [id](store::Connection& db) { return store::list_messages(db, id); };
+  auto messages = co_await s->db.read(std::move(work5));
+  json::array items;
+  for (const auto& m : messages) items.push_back(message_json(m));
+  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+}
+
+boost::asio::awaitable<http::Response> change_status(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  JsonInput in(ctx.request);
+  const auto status = in.choice("status", domain::parse_status);
+  if (!in.root().contains("status")) in.fail("status", "is required");
+  const auto note = in.text("note", 0, 2000).value_or("");
+  in.finish();
+  auto work6 = [id, to = *status, note, actor = who.actor(), now = s->clock.now_ms(),
+                policy = s->policy](store::Tx& tx) {
+    return store::change_status(tx, id, to, note, actor, now, policy);
+  };
+  auto updated = co_await write(s, std::move(work6));
+  co_return ticket_reply(s, ctx, bh::status::ok, updated);
+}
+
+boost::asio::awaitable<http::Response> list_events(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::agent);
+  const auto id = path_id(ctx);
+  co_await load_ticket(s, id);
+  auto work7 = [id](store::Connection& db) { return store::list_events(db, id); };
+  auto events = co_await s->db.read(std::move(work7));
+  json::array items;
+  for (const auto& e : events) items.push_back(event_json(e));
+  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+}
+
+}  // namespace
+
+void add_ticket_routes(http::Router& router, Services& services) {
+  route(router, bh::verb::get, "/api/v1/tickets", services, list_tickets);
+  route(router, bh::verb::post, "/api/v1/tickets", services, create_ticket);
+  route(router, bh::verb::get, "/api/v1/tickets/{id}", services, get_ticket);
+  route(router, bh::verb::patch, "/api/v1/tickets/{id}", services, patch_ticket);
+  route(router, bh::verb::get, "/api/v1/tickets/{id}/messages", services, list_messages);
+  route(router, bh::verb::post, "/api/v1/tickets/{id}/messages", services, add_message);
+  route(router, bh::verb::post, "/api/v1/tickets/{id}/status", services, change_status);
+  route(router, bh::verb::get, "/api/v1/tickets/{id}/events", services, list_events);
+}
+
+}  // namespace hd::api

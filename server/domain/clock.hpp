@@ -1,0 +1,41 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace hd::domain {
+
+/// Milliseconds since the Unix epoch, UTC: the one representation of an instant.
+using Millis = std::int64_t;
+
+/// Where every component gets the current time; injected so tests can drive time by hand.
+/// Thread contract: now_ms() may be called from any thread.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Millis now_ms() const = 0;
+};
+
+/// The real wall clock. The only place in the project that reads the system time.
+class SystemClock final : public Clock {
+ public:
+  Millis now_ms() const override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+};
+
+/// A clock that moves only when told to; for tests and for writing demo history.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Millis start) : now_(start) {}
+  Millis now_ms() const override { return now_.load(); }
+  void set(Millis t) { now_.store(t); }
+  void advance(Millis by) { now_.fetch_add(by); }
+
+ private:
+  std::atomic<Millis> now_;
+};
+
+}  // namespace hd::domain

@@ -1,0 +1,47 @@
+#include "domain/vocabulary.hpp"
+
+namespace hd::domain {
+namespace {
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_name(const std::array<const char*, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (s == names[i]) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Status s) {
+  return kStatusNames[std::size_t(s)];
+}
+std::string_view to_string(Priority p) {
+  return kPriorityNames[std::size_t(p)];
+}
+std::string_view to_string(Channel c) {
+  return kChannelNames[std::size_t(c)];
+}
+std::string_view to_string(Role r) {
+  return kRoleNames[std::size_t(r)];
+}
+std::string_view to_string(ActorKind a) {
+  return kActorKindNames[std::size_t(a)];
+}
+
+std::optional<Status> parse_status(std::string_view s) {
+  return parse_name<Status>(kStatusNames, s);
+}
+std::optional<Priority> parse_priority(std::string_view s) {
+  return parse_name<Priority>(kPriorityNames, s);
+}
+std::optional<Channel> parse_channel(std::string_view s) {
+  return parse_name<Channel>(kChannelNames, s);
+}
+std::optional<Role> parse_role(std::string_view s) {
+  return parse_name<Role>(kRoleNames, s);
+}
+std::optional<ActorKind> parse_actor_kind(std::string_view s) {
+  return parse_name<ActorKind>(kActorKindNames, s);
+}
+
+}  // namespace hd::domain

@@ -1,0 +1,45 @@
+#include "store/connection.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace hd::store {
+
+Connection::Connection(const DbOptions& options, bool read_only)
+    : db_(options.path,
+          read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+  db_.setBusyTimeout(options.busy_timeout_ms);
+  if (read_only) {
+    db_.exec("PRAGMA query_only = ON");
+  } else {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                      : "PRAGMA synchronous = NORMAL");
+    db_.exec("PRAGMA foreign_keys = ON");
+    // Per-request savepoints would otherwise spill to a temporary file (ARCHITECTURE.md).
+    db_.exec("PRAGMA temp_store = MEMORY");
+    db_.exec("PRAGMA cache_size = -65536");
+    // Checkpoints run on their own connection, off the writer's critical path.
+    db_.exec("PRAGMA wal_autocheckpoint = 0");
+  }
+}
+
+SQLite::Statement& Connection::statement(std::string_view sql) {
+  auto& slot = statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(db_, std::string(sql));
+  } else {
+    slot->reset();
+    slot->clearBindings();
+  }
+  return *slot;
+}
+
+}  // namespace hd::store
+
+namespace hd::store {
+
+void Connection::release_statements() {
+  for (auto& [sql, statement] : statements_) statement->reset();
+}
+
+}  // namespace hd::store

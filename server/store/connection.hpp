@@ -1,0 +1,48 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace hd::store {
+
+/// Settings of the SQLite backend ([db] in the config).
+struct DbOptions {
+  std::string path = "helpdesk.db";
+  int readers = 4;               ///< read-only connections (and reader threads)
+  int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
+  bool synchronous_full = true;  ///< FULL: an answered write survives power loss
+  int max_batch = 256;           ///< requests per group commit at most
+};
+
+/// One SQLite connection with its prepared statements cached by SQL text.
+/// Thread contract: used by one thread at a time (a reader lease or the writer thread).
+class Connection {
+ public:
+  Connection(const DbOptions& options, bool read_only);
+
+  /// The cached statement for `sql`, reset and with bindings cleared, ready to bind.
+  /// REQUIRES: `sql` is a named constant of store/ with static storage (never built from input);
+  /// same statement is not in use further up the stack.
+  SQLite::Statement& statement(std::string_view sql);
+
+  /// Resets every cached statement. A statement left mid-result keeps its read snapshot open,
+  /// so this runs whenever a unit of work ends (a reader lease returns, a write finishes).
+  void release_statements();
+
+  /// Runs SQL that returns no rows (DDL, pragmas, savepoints).
+  void exec(const std::string& sql) { db_.exec(sql); }
+
+  /// The rowid of the last INSERT on this connection.
+  std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }
+  /// Rows changed by the last statement.
+  int changes() const { return db_.getChanges(); }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace hd::store

@@ -1,0 +1,162 @@
+#include "store/database.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <chrono>
+
+namespace hd::store {
+namespace {
+
+constexpr const char* kInsertSearchRow = "INSERT INTO ticket_search(ticket_id, body) VALUES (?, ?)";
+
+}  // namespace
+
+Database::Database(DbOptions options, std::function<void(std::size_t)> on_batch)
+    : options_(std::move(options)),
+      on_batch_(std::move(on_batch)),
+      writer_connection_(std::make_unique<Connection>(options_, false)),
+      readers_(static_cast<std::size_t>(std::max(1, options_.readers))) {
+  for (int i = 0; i < std::max(1, options_.readers); ++i)
+    idle_readers_.push_back(std::make_unique<Connection>(options_, true));
+  writer_ = std::thread([this] { writer_loop(); });
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+Database::~Database() {
+  stop();
+}
+
+Database::ReaderLease::~ReaderLease() {
+  if (!connection) return;
+  connection->release_statements();
+  std::lock_guard lock(owner->readers_mutex_);
+  owner->idle_readers_.push_back(std::move(connection));
+}
+
+Database::ReaderLease Database::lease_reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto connection = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return {this, std::move(connection)};
+    }
+  }
+  // More concurrent readers than pooled connections (blocking callers beside the pool's
+  // threads): open one more; it joins the pool when returned.
+  return {this, std::make_unique<Connection>(options_, true)};
+}
+
+void Database::enqueue(std::unique_ptr<WriteJob> job) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) throw std::runtime_error("the database is shutting down");
+    queue_.push_back(std::move(job));
+  }
+  queue_ready_.notify_one();
+}
+
+void Database::stop() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  stop_requested_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  readers_.join();
+  try {
+    writer_connection_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const SQLite::Exception&) {
+    // A reader of another process holds the WAL; the next start checkpoints it.
+  }
+}
+
+void Database::writer_loop() {
+  std::vector<std::unique_ptr<WriteJob>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is written
+      while (!queue_.empty() && batch.size() < static_cast<std::size_t>(options_.max_batch)) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_batch(batch);
+    if (on_batch_) on_batch_(batch.size());
+    batch.clear();
+  }
+}
+
+void Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+  Connection& db = *writer_connection_;
+  std::vector<std::exception_ptr> errors(batch.size());
+  Tx tx(db);
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    for (auto& job : batch) job->finish(std::current_exception());
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::size_t search_mark = tx.search_rows_.size();
+    db.exec("SAVEPOINT request");
+    try {
+      batch[i]->run(tx);
+      db.release_statements();
+      db.exec("RELEASE request");
+    } catch (...) {
+      errors[i] = std::current_exception();
+      db.release_statements();
+      db.exec("ROLLBACK TO request");
+      db.exec("RELEASE request");
+      tx.search_rows_.resize(search_mark);
+    }
+  }
+  try {
+    for (auto& [ticket_id, text] : tx.search_rows_) {
+      auto& insert = db.statement(kInsertSearchRow);
+      insert.bind(1, ticket_id);
+      insert.bind(2, text);
+      insert.exec();
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    const auto failure = std::current_exception();
+    try {
+      db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+      // COMMIT failing may have ended the transaction already.
+    }
+    for (auto& error : errors)
+      if (!error) error = failure;
+  }
+  commits_.fetch_add(1);
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->finish(errors[i]);
+}
+
+void Database::checkpoint_loop() {
+  Connection connection(options_, false);
+  std::uint64_t checkpointed_at = 0;
+  std::unique_lock lock(queue_mutex_);
+  while (!stopping_) {
+    stop_requested_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    if (stopping_) break;
+    const std::uint64_t commits = commits_.load();
+    if (commits == checkpointed_at) continue;
+    lock.unlock();
+    try {
+      connection.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      checkpointed_at = commits;
+    } catch (const SQLite::Exception&) {
+      // Busy: the next round tries again.
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace hd::store

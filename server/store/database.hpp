@@ -1,0 +1,185 @@
+#pragma once
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "store/connection.hpp"
+
+namespace hd::store {
+
+/// A write transaction as the writer hands it to one request: the connection, inside that
+/// request's own SAVEPOINT, plus full-text rows that are indexed after all savepoints of the
+/// batch (FTS5 flushes its pending index at every savepoint; see ARCHITECTURE.md).
+class Tx {
+ public:
+  explicit Tx(Connection& connection) : connection_(connection) {}
+  Connection& connection() { return connection_; }
+  /// Queues `text` for the search index of `ticket_id`, written before this batch commits.
+  void index_for_search(std::int64_t ticket_id, std::string text) {
+    search_rows_.emplace_back(ticket_id, std::move(text));
+  }
+
+ private:
+  friend class Database;
+  Connection& connection_;
+  std::vector<std::pair<std::int64_t, std::string>> search_rows_;
+};
+
+/// The SQLite backend: a pool of read-only connections on reader threads, and one writer
+/// thread that drains its queue into group commits (each request in its own SAVEPOINT, one
+/// COMMIT and one fsync per batch), resuming each waiting coroutine after its batch is durable.
+/// Nothing above store/ sees SQLite: work is passed as functions over Connection/Tx.
+/// Thread contract: read/write may be awaited from any executor; they resume there.
+class Database {
+ public:
+  /// Opens (creating if needed) the database; does not migrate. `on_batch` is called on the
+  /// writer thread with the size of each committed batch (metrics).
+  explicit Database(DbOptions options, std::function<void(std::size_t)> on_batch = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Runs `work(Connection&)` on a reader thread; resumes on the caller's executor.
+  /// The result must be default-constructible. Exceptions propagate to the awaiting coroutine.
+  template <class Work, class R = std::invoke_result_t<Work&, Connection&>>
+  boost::asio::awaitable<R> read(Work work) {
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                       void(std::exception_ptr, R)>(
+        [this](auto handler, Work job) {
+          boost::asio::post(readers_,
+                            [this, work = std::move(job), handler = std::move(handler)]() mutable {
+                              std::exception_ptr error;
+                              R value{};
+                              try {
+                                auto lease = lease_reader();
+                                value = work(*lease.connection);
+                              } catch (...) {
+                                error = std::current_exception();
+                              }
+                              auto executor = boost::asio::get_associated_executor(handler);
+                              boost::asio::post(executor, [handler = std::move(handler), error,
+                                                           value = std::move(value)]() mutable {
+                                handler(error, std::move(value));
+                              });
+                            });
+        },
+        boost::asio::use_awaitable, std::move(work));
+  }
+
+  /// Runs `work(Tx&)` on the writer thread inside a savepoint of the next group commit and
+  /// resumes on the caller's executor once that commit is durable. If `work` throws, only its
+  /// own savepoint is rolled back and the exception reaches the caller.
+  template <class Work, class R = std::invoke_result_t<Work&, Tx&>>
+  boost::asio::awaitable<R> write(Work work) {
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                       void(std::exception_ptr, R)>(
+        [this](auto handler, Work job) {
+          using Handler = decltype(handler);
+          enqueue(
+              std::make_unique<AsyncWrite<Work, Handler, R>>(std::move(job), std::move(handler)));
+        },
+        boost::asio::use_awaitable, std::move(work));
+  }
+
+  /// The same as write(), blocking the calling thread; for command-line tools.
+  template <class Work, class R = std::invoke_result_t<Work&, Tx&>>
+  R write_blocking(Work work) {
+    auto job = std::make_unique<BlockingWrite<Work, R>>(std::move(work));
+    auto future = job->promise.get_future();
+    enqueue(std::move(job));
+    return future.get();
+  }
+
+  /// The same as read(), on the calling thread; for command-line tools and start-up checks.
+  template <class Work>
+  auto read_blocking(Work work) {
+    auto lease = lease_reader();
+    return work(*lease.connection);
+  }
+
+  /// Finishes every queued write, then stops the writer and the checkpointer. Idempotent.
+  void stop();
+
+ private:
+  struct WriteJob {
+    virtual ~WriteJob() = default;
+    virtual void run(Tx& tx) = 0;
+    virtual void finish(std::exception_ptr error) = 0;  ///< after the batch's COMMIT
+  };
+
+  template <class Work, class Handler, class R>
+  struct AsyncWrite final : WriteJob {
+    AsyncWrite(Work w, Handler h) : work(std::move(w)), handler(std::move(h)) {}
+    void run(Tx& tx) override { value = work(tx); }
+    void finish(std::exception_ptr error) override {
+      auto executor = boost::asio::get_associated_executor(handler);
+      boost::asio::post(executor,
+                        [handler = std::move(handler), error, value = std::move(value)]() mutable {
+                          handler(error, std::move(value));
+                        });
+    }
+    Work work;
+    Handler handler;
+    R value{};
+  };
+
+  template <class Work, class R>
+  struct BlockingWrite final : WriteJob {
+    explicit BlockingWrite(Work w) : work(std::move(w)) {}
+    void run(Tx& tx) override { value = work(tx); }
+    void finish(std::exception_ptr error) override {
+      if (error)
+        promise.set_exception(error);
+      else
+        promise.set_value(std::move(value));
+    }
+    Work work;
+    std::promise<R> promise;
+    R value{};
+  };
+
+  struct ReaderLease {
+    Database* owner;
+    std::unique_ptr<Connection> connection;
+    ReaderLease(Database* o, std::unique_ptr<Connection> c) : owner(o), connection(std::move(c)) {}
+    ReaderLease(ReaderLease&&) = default;
+    ~ReaderLease();
+  };
+
+  ReaderLease lease_reader();
+  void enqueue(std::unique_ptr<WriteJob> job);
+  void writer_loop();
+  void commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
+  void checkpoint_loop();
+
+  DbOptions options_;
+  std::function<void(std::size_t)> on_batch_;
+  std::unique_ptr<Connection> writer_connection_;  ///< used only by the writer thread
+
+  std::mutex readers_mutex_;  ///< guards idle_readers_
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  boost::asio::thread_pool readers_;
+
+  std::mutex queue_mutex_;  ///< guards queue_, stopping_
+  std::condition_variable queue_ready_;
+  std::condition_variable stop_requested_;  ///< wakes the checkpointer early on stop()
+  std::deque<std::unique_ptr<WriteJob>> queue_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> commits_{0};
+  std::thread writer_;
+  std::thread checkpointer_;
+};
+
+}  // namespace hd::store

@@ -1,0 +1,551 @@
+#include "store/tickets.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <boost/json.hpp>
+
+#include "domain/refusal.hpp"
+#include "domain/ticket_state.hpp"
+#include "store/people.hpp"
+#include "store/sql_values.hpp"
+
+namespace hd::store {
+namespace json = boost::json;
+using domain::ActorKind;
+using domain::errc;
+using domain::Refusal;
+using domain::Status;
+
+namespace {
+
+// Columns of a ticket row joined with its customer, in the order read_ticket expects.
+#define HD_TICKET_COLUMNS                                                                        \
+  "t.id, t.subject, t.status, t.priority, t.channel, t.team_id, t.assignee_id, "                 \
+  "t.linked_ticket_id, t.version, t.created_at, t.updated_at, t.message_count, t.status_since, " \
+  "t.outbound, t.first_response_at, t.first_resolved_at, t.resolved_at, t.requester_wait_ms, "   \
+  "t.on_hold_ms, t.reopen_count, t.public_reply_count, t.resolution_episode, "                   \
+  "t.awaiting_reply_since, t.last_public_by_agent, t.sla_policy_id, t.first_response_due_at, "   \
+  "t.next_reply_due_at, t.resolution_due_at, c.id, c.email, c.name, c.organization, "            \
+  "c.surveys_opt_out, c.created_at, c.updated_at, "                                              \
+  "(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id "      \
+  "ORDER BY tag)) "
+
+constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
+                                    "FROM tickets t JOIN customers c ON c.id = t.customer_id "
+                                    "WHERE t.id = ?";
+
+// The list query: every filter is a bound parameter that is NULL when unused, so the four sort
+// orders are the only variants and all are fixed text.
+#define HD_LIST_FILTERS                                                                     \
+  "FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE "                          \
+  "(:statuses IS NULL OR instr(:statuses, ',' || t.status || ',') > 0) "                    \
+  "AND (:assignee IS NULL OR t.assignee_id = :assignee) "                                   \
+  "AND (:unassigned = 0 OR t.assignee_id IS NULL) "                                         \
+  "AND (:team IS NULL OR t.team_id = :team) "                                               \
+  "AND (:priority IS NULL OR t.priority = :priority) "                                      \
+  "AND (:customer IS NULL OR t.customer_id = :customer) "                                   \
+  "AND (:customer_email IS NULL OR c.email = :customer_email) "                             \
+  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id "      \
+  "AND g.tag = :tag)) "                                                                     \
+  "AND (:text IS NULL OR t.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search " \
+  "MATCH :text)) "                                                                          \
+  "AND (:created_after IS NULL OR t.created_at >= :created_after) "                         \
+  "AND (:created_before IS NULL OR t.created_at < :created_before) "                        \
+  "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                         \
+  "AND (:updated_before IS NULL OR t.updated_at < :updated_before) "
+
+constexpr const char* kListCreatedDesc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
+                                         "AND (:after_key IS NULL OR t.created_at < :after_key OR "
+                                         "(t.created_at = :after_key AND t.id < :after_id)) "
+                                         "ORDER BY t.created_at DESC, t.id DESC LIMIT :limit";
+constexpr const char* kListCreatedAsc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
+                                        "AND (:after_key IS NULL OR t.created_at > :after_key OR "
+                                        "(t.created_at = :after_key AND t.id > :after_id)) "
+                                        "ORDER BY t.created_at ASC, t.id ASC LIMIT :limit";
+constexpr const char* kListUpdatedDesc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
+                                         "AND (:after_key IS NULL OR t.updated_at < :after_key OR "
+                                         "(t.updated_at = :after_key AND t.id < :after_id)) "
+                                         "ORDER BY t.updated_at DESC, t.id DESC LIMIT :limit";
+constexpr const char* kListUpdatedAsc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
+                                        "AND (:after_key IS NULL OR t.updated_at > :after_key OR "
+                                        "(t.updated_at = :after_key AND t.id > :after_id)) "
+                                        "ORDER BY t.updated_at ASC, t.id ASC LIMIT :limit";
+
+constexpr const char* kCountTickets = "SELECT COUNT(*) FROM tickets";
+
+constexpr const char* kInsertTicket =
+    "INSERT INTO tickets(subject, status, priority, channel, customer_id, team_id, assignee_id, "
+    "linked_ticket_id, external_id, created_at, updated_at, status_since, outbound) "
+    "VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// Writes back everything a change can touch: the fields, the life and the version.
+constexpr const char* kSaveTicket =
+    "UPDATE tickets SET subject = ?, status = ?, priority = ?, team_id = ?, assignee_id = ?, "
+    "version = version + 1, updated_at = ?, message_count = ?, status_since = ?, "
+    "first_response_at = ?, first_resolved_at = ?, resolved_at = ?, requester_wait_ms = ?, "
+    "on_hold_ms = ?, reopen_count = ?, public_reply_count = ?, resolution_episode = ?, "
+    "awaiting_reply_since = ?, last_public_by_agent = ? WHERE id = ?";
+
+constexpr const char* kDeleteTags = "DELETE FROM ticket_tags WHERE ticket_id = ?";
+constexpr const char* kInsertTag =
+    "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?, ?)";
+
+constexpr const char* kInsertMessage =
+    "INSERT INTO messages(ticket_id, author_kind, author_user_id, internal, body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kListMessages =
+    "SELECT m.id, m.ticket_id, m.author_kind, m.author_user_id, m.internal, m.body, "
+    "m.created_at, CASE m.author_kind WHEN 'agent' THEN u.name WHEN 'customer' THEN c.name "
+    "ELSE 'Helpdesk' END, CASE m.author_kind WHEN 'customer' THEN c.id ELSE m.author_user_id END "
+    "FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+    "JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = m.author_user_id "
+    "WHERE m.ticket_id = ? ORDER BY m.id";
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO ticket_events(ticket_id, type, actor_kind, actor_user_id, at, data) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kListEvents =
+    "SELECT id, ticket_id, type, actor_kind, actor_user_id, at, data FROM ticket_events "
+    "WHERE ticket_id = ? ORDER BY id";
+
+constexpr const char* kQueueJob =
+    "INSERT INTO jobs(kind, payload, run_at, unique_key, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(unique_key) DO NOTHING";
+constexpr const char* kCancelJob =
+    "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
+
+const char* list_sql(TicketQuery::Sort sort) {
+  switch (sort) {
+    case TicketQuery::Sort::created_asc:
+      return kListCreatedAsc;
+    case TicketQuery::Sort::updated_desc:
+      return kListUpdatedDesc;
+    case TicketQuery::Sort::updated_asc:
+      return kListUpdatedAsc;
+    default:
+      return kListCreatedDesc;
+  }
+}
+
+TicketRecord read_ticket(SQLite::Statement& row) {
+  TicketRecord t;
+  int i = 0;
+  t.id = row.getColumn(i++).getInt64();
+  t.subject = row.getColumn(i++).getString();
+  t.life.status = *domain::parse_status(row.getColumn(i++).getString());
+  t.priority = *domain::parse_priority(row.getColumn(i++).getString());
+  t.channel = *domain::parse_channel(row.getColumn(i++).getString());
+  t.team_id = optional_id(row.getColumn(i++));
+  t.assignee_id = optional_id(row.getColumn(i++));
+  t.linked_ticket_id = optional_id(row.getColumn(i++));
+  t.version = row.getColumn(i++).getInt64();
+  t.created_at = row.getColumn(i++).getInt64();
+  t.updated_at = row.getColumn(i++).getInt64();
+  t.message_count = row.getColumn(i++).getInt();
+  auto& life = t.life;
+  life.created_at = t.created_at;
+  life.status_since = row.getColumn(i++).getInt64();
+  life.outbound = row.getColumn(i++).getInt() != 0;
+  life.first_response_at = optional_id(row.getColumn(i++));
+  life.first_resolved_at = optional_id(row.getColumn(i++));
+  life.resolved_at = optional_id(row.getColumn(i++));
+  life.requester_wait_ms = row.getColumn(i++).getInt64();
+  life.on_hold_ms = row.getColumn(i++).getInt64();
+  life.reopen_count = row.getColumn(i++).getInt();
+  life.public_reply_count = row.getColumn(i++).getInt();
+  life.resolution_episode = row.getColumn(i++).getInt();
+  life.awaiting_reply_since = optional_id(row.getColumn(i++));
+  life.last_public_by_agent = row.getColumn(i++).getInt() != 0;
+  t.sla_policy_id = optional_id(row.getColumn(i++));
+  t.first_response_due_at = optional_id(row.getColumn(i++));
+  t.next_reply_due_at = optional_id(row.getColumn(i++));
+  t.resolution_due_at = optional_id(row.getColumn(i++));
+  auto& c = t.customer;
+  c.id = row.getColumn(i++).getInt64();
+  c.email = row.getColumn(i++).getString();
+  c.name = row.getColumn(i++).getString();
+  c.organization = row.getColumn(i++).getString();
+  c.surveys_opt_out = row.getColumn(i++).getInt() != 0;
+  c.created_at = row.getColumn(i++).getInt64();
+  c.updated_at = row.getColumn(i++).getInt64();
+  const json::value tags = json::parse(row.getColumn(i++).getString());
+  for (const auto& tag : tags.as_array()) t.tags.emplace_back(tag.as_string());
+  return t;
+}
+
+TicketRecord load_for_write(Tx& tx, Id id) {
+  auto found = find_ticket(tx.connection(), id);
+  if (!found) throw Refusal(errc::not_found, "Ticket " + std::to_string(id) + " does not exist.");
+  return std::move(*found);
+}
+
+void save_ticket(Tx& tx, const TicketRecord& t, Millis now) {
+  auto& s = tx.connection().statement(kSaveTicket);
+  const auto& life = t.life;
+  int i = 1;
+  s.bind(i++, t.subject);
+  bind_text(s, i++, domain::to_string(life.status));
+  bind_text(s, i++, domain::to_string(t.priority));
+  bind_optional(s, i++, t.team_id);
+  bind_optional(s, i++, t.assignee_id);
+  s.bind(i++, now);
+  s.bind(i++, t.message_count);
+  s.bind(i++, life.status_since);
+  bind_optional(s, i++, life.first_response_at);
+  bind_optional(s, i++, life.first_resolved_at);
+  bind_optional(s, i++, life.resolved_at);
+  s.bind(i++, life.requester_wait_ms);
+  s.bind(i++, life.on_hold_ms);
+  s.bind(i++, life.reopen_count);
+  s.bind(i++, life.public_reply_count);
+  s.bind(i++, life.resolution_episode);
+  bind_optional(s, i++, life.awaiting_reply_since);
+  s.bind(i++, life.last_public_by_agent ? 1 : 0);
+  s.bind(i++, t.id);
+  s.exec();
+}
+
+void append_event(Tx& tx, Id ticket_id, std::string_view type, const Actor& actor, Millis at,
+                  const json::object& data) {
+  auto& s = tx.connection().statement(kInsertEvent);
+  s.bind(1, ticket_id);
+  bind_text(s, 2, type);
+  bind_text(s, 3, domain::to_string(actor.kind));
+  bind_optional(s, 4, actor.user_id);
+  s.bind(5, at);
+  s.bind(6, json::serialize(data));
+  s.exec();
+}
+
+void replace_tags(Tx& tx, Id ticket_id, const std::vector<std::string>& tags) {
+  auto& del = tx.connection().statement(kDeleteTags);
+  del.bind(1, ticket_id);
+  del.exec();
+  for (const auto& tag : tags) {
+    auto& ins = tx.connection().statement(kInsertTag);
+    ins.bind(1, ticket_id);
+    ins.bind(2, tag);
+    ins.exec();
+  }
+}
+
+std::string survey_job_key(Id ticket_id, int episode) {
+  return "satisfaction_check:" + std::to_string(ticket_id) + ":" + std::to_string(episode);
+}
+
+// Turns the effects of a life change into jobs: the outbox half of the same transaction.
+void apply_effects(Tx& tx, const TicketRecord& t, const domain::LifeEffects& effects, Millis now,
+                   const TicketPolicy& policy, int episode_before) {
+  if (effects.reopened) {
+    auto& cancel = tx.connection().statement(kCancelJob);
+    cancel.bind(1, now);
+    cancel.bind(2, survey_job_key(t.id, episode_before));
+    cancel.exec();
+  }
+  if (effects.resolved) {
+    auto& queue = tx.connection().statement(kQueueJob);
+    const int episode = t.life.resolution_episode;
+    queue.bind(1, "satisfaction_check");
+    queue.bind(2, json::serialize(json::object{{"ticket_id", t.id}, {"episode", episode}}));
+    queue.bind(3, now + policy.survey_delay_ms);
+    queue.bind(4, survey_job_key(t.id, episode));
+    queue.bind(5, now);
+    queue.bind(6, now);
+    queue.exec();
+  }
+}
+
+void require_assignee(Connection& db, const std::optional<Id>& user_id) {
+  if (!user_id) return;
+  auto user = find_user(db, *user_id);
+  if (!user || !user->active)
+    throw Refusal(errc::invalid_argument,
+                  "User " + std::to_string(*user_id) + " does not exist or is deactivated.",
+                  "assignee_id");
+}
+
+// Applies a status change to the loaded ticket, recording the event and queueing/cancelling
+// the satisfaction check.
+void move_to(Tx& tx, TicketRecord& t, Status to, const std::string& note, const Actor& actor,
+             Millis now, const TicketPolicy& policy) {
+  const Status from = t.life.status;
+  const int episode_before = t.life.resolution_episode;
+  const auto effects = domain::on_status(t.life, to, now, *policy.calendar);
+  json::object data{{"from", domain::to_string(from)}, {"to", domain::to_string(to)}};
+  if (!note.empty()) data["note"] = note;
+  if (effects.reopened) data["reopen"] = true;
+  append_event(tx, t.id, "status", actor, now, data);
+  apply_effects(tx, t, effects, now, policy, episode_before);
+}
+
+MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message, const Actor& actor,
+                             Millis now, const TicketPolicy& policy) {
+  const Status from = t.life.status;
+  const int episode_before = t.life.resolution_episode;
+  const auto effects =
+      domain::on_message(t.life, {now, message.author, message.internal}, *policy.calendar);
+  auto& s = tx.connection().statement(kInsertMessage);
+  s.bind(1, t.id);
+  bind_text(s, 2, domain::to_string(message.author));
+  bind_optional(s, 3, message.author == ActorKind::agent ? actor.user_id : std::nullopt);
+  s.bind(4, message.internal ? 1 : 0);
+  s.bind(5, message.body);
+  s.bind(6, now);
+  s.exec();
+  MessageRecord record{tx.connection().last_insert_id(),
+                       t.id,
+                       message.author,
+                       {},
+                       {},
+                       message.internal,
+                       message.body,
+                       now};
+  record.author_id =
+      message.author == ActorKind::customer ? std::optional(t.customer.id) : actor.user_id;
+  ++t.message_count;
+  tx.index_for_search(t.id, message.body);
+  json::object data{{"message_id", record.id},
+                    {"author", domain::to_string(message.author)},
+                    {"internal", message.internal}};
+  if (effects.next_reply_ms) data["next_reply_ms"] = *effects.next_reply_ms;
+  append_event(tx, t.id, "message", actor, now, data);
+  if (t.life.status != from) {
+    json::object moved{{"from", domain::to_string(from)},
+                       {"to", domain::to_string(t.life.status)},
+                       {"cause", "customer_message"}};
+    if (effects.reopened) moved["reopen"] = true;
+    append_event(tx, t.id, "status", actor, now, moved);
+  }
+  apply_effects(tx, t, effects, now, policy, episode_before);
+  return record;
+}
+
+}  // namespace
+
+std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort) {
+  const bool by_update =
+      sort == TicketQuery::Sort::updated_desc || sort == TicketQuery::Sort::updated_asc;
+  return {by_update ? ticket.updated_at : ticket.created_at, ticket.id};
+}
+
+std::optional<TicketRecord> find_ticket(Connection& db, Id id) {
+  auto& s = db.statement(kFindTicket);
+  s.bind(1, id);
+  if (!s.executeStep()) return std::nullopt;
+  return read_ticket(s);
+}
+
+std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
+  auto& s = db.statement(list_sql(q.sort));
+  if (!q.statuses.empty()) {
+    std::string statuses = ",";
+    for (auto status : q.statuses) (statuses += domain::to_string(status)) += ",";
+    s.bind(":statuses", statuses);
+  }
+  bind_optional(s, ":assignee", q.assignee_id);
+  s.bind(":unassigned", q.unassigned ? 1 : 0);
+  bind_optional(s, ":team", q.team_id);
+  if (q.priority) bind_text(s, ":priority", domain::to_string(*q.priority));
+  bind_optional(s, ":customer", q.customer_id);
+  bind_optional(s, ":customer_email", q.customer_email);
+  bind_optional(s, ":tag", q.tag);
+  if (q.text) s.bind(":text", fts_phrase_query(*q.text));
+  bind_optional(s, ":created_after", q.created_after);
+  bind_optional(s, ":created_before", q.created_before);
+  bind_optional(s, ":updated_after", q.updated_after);
+  bind_optional(s, ":updated_before", q.updated_before);
+  if (q.after) {
+    s.bind(":after_key", q.after->first);
+    s.bind(":after_id", q.after->second);
+  }
+  s.bind(":limit", q.limit);
+  std::vector<TicketRecord> tickets;
+  while (s.executeStep()) tickets.push_back(read_ticket(s));
+  return tickets;
+}
+
+std::vector<MessageRecord> list_messages(Connection& db, Id ticket_id) {
+  auto& s = db.statement(kListMessages);
+  s.bind(1, ticket_id);
+  std::vector<MessageRecord> messages;
+  while (s.executeStep()) {
+    MessageRecord m;
+    m.id = s.getColumn(0).getInt64();
+    m.ticket_id = s.getColumn(1).getInt64();
+    m.author_kind = *domain::parse_actor_kind(s.getColumn(2).getString());
+    m.internal = s.getColumn(4).getInt() != 0;
+    m.body = s.getColumn(5).getString();
+    m.created_at = s.getColumn(6).getInt64();
+    m.author_name = s.getColumn(7).getString();
+    m.author_id = optional_id(s.getColumn(8));
+    messages.push_back(std::move(m));
+  }
+  return messages;
+}
+
+std::vector<EventRecord> list_events(Connection& db, Id ticket_id) {
+  auto& s = db.statement(kListEvents);
+  s.bind(1, ticket_id);
+  std::vector<EventRecord> events;
+  while (s.executeStep()) {
+    EventRecord e;
+    e.id = s.getColumn(0).getInt64();
+    e.ticket_id = s.getColumn(1).getInt64();
+    e.type = s.getColumn(2).getString();
+    e.actor_kind = *domain::parse_actor_kind(s.getColumn(3).getString());
+    e.actor_user_id = optional_id(s.getColumn(4));
+    e.at = s.getColumn(5).getInt64();
+    e.data = s.getColumn(6).getString();
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+std::int64_t count_tickets(Connection& db) {
+  auto& s = db.statement(kCountTickets);
+  s.executeStep();
+  return s.getColumn(0).getInt64();
+}
+
+TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, Millis now,
+                           const TicketPolicy& policy) {
+  auto& db = tx.connection();
+  require_team(db, ticket.team_id);
+  require_assignee(db, ticket.assignee_id);
+  const Id customer_id = upsert_customer(tx, ticket.customer.email, ticket.customer.name,
+                                         ticket.customer.organization, now);
+  auto& s = db.statement(kInsertTicket);
+  int i = 1;
+  s.bind(i++, ticket.subject);
+  bind_text(s, i++, domain::to_string(ticket.priority));
+  bind_text(s, i++, domain::to_string(ticket.channel));
+  s.bind(i++, customer_id);
+  bind_optional(s, i++, ticket.team_id);
+  bind_optional(s, i++, ticket.assignee_id);
+  bind_optional(s, i++, ticket.linked_ticket_id);
+  bind_optional(s, i++, ticket.external_id);
+  s.bind(i++, now);
+  s.bind(i++, now);
+  s.bind(i++, now);
+  s.bind(i++, 0);
+  s.exec();
+  const Id id = db.last_insert_id();
+  replace_tags(tx, id, ticket.tags);
+  tx.index_for_search(id, ticket.subject);
+  json::object data{{"subject", ticket.subject},
+                    {"priority", domain::to_string(ticket.priority)},
+                    {"channel", domain::to_string(ticket.channel)},
+                    {"customer_id", customer_id}};
+  if (ticket.linked_ticket_id) data["linked_ticket_id"] = *ticket.linked_ticket_id;
+  append_event(tx, id, "created", actor, now, data);
+  if (ticket.assignee_id)
+    append_event(tx, id, "assigned", actor, now, {{"assignee_id", *ticket.assignee_id}});
+  TicketRecord t = load_for_write(tx, id);
+  // The new ticket's text is the customer's first message, whoever records it (KPIS.md).
+  insert_message(tx, t, {ActorKind::customer, false, ticket.body, {}}, actor, now, policy);
+  save_ticket(tx, t, now);
+  return load_for_write(tx, id);
+}
+
+TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const TicketPatch& patch,
+                           const Actor& actor, Millis now) {
+  TicketRecord t = load_for_write(tx, id);
+  if (t.version != expected_version)
+    throw Refusal(errc::version_mismatch, "The ticket changed since you read it (version " +
+                                              std::to_string(t.version) +
+                                              " now). Reload it and apply your change again.");
+  if (patch.team_id) require_team(tx.connection(), *patch.team_id);
+  if (patch.assignee_id) require_assignee(tx.connection(), *patch.assignee_id);
+  auto id_or_null = [](const std::optional<Id>& v) { return v ? json::value(*v) : json::value(); };
+  if (patch.subject && *patch.subject != t.subject) {
+    append_event(tx, id, "subject", actor, now, {{"from", t.subject}, {"to", *patch.subject}});
+    t.subject = *patch.subject;
+    tx.index_for_search(id, t.subject);
+  }
+  if (patch.priority && *patch.priority != t.priority) {
+    append_event(
+        tx, id, "priority", actor, now,
+        {{"from", domain::to_string(t.priority)}, {"to", domain::to_string(*patch.priority)}});
+    t.priority = *patch.priority;
+  }
+  if (patch.assignee_id && *patch.assignee_id != t.assignee_id) {
+    append_event(
+        tx, id, "assigned", actor, now,
+        {{"from", id_or_null(t.assignee_id)}, {"assignee_id", id_or_null(**patch.assignee_id)}});
+    t.assignee_id = *patch.assignee_id;
+  }
+  if (patch.team_id && *patch.team_id != t.team_id) {
+    append_event(tx, id, "team", actor, now,
+                 {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(**patch.team_id)}});
+    t.team_id = *patch.team_id;
+  }
+  if (patch.tags && *patch.tags != t.tags) {
+    json::array tags(patch.tags->begin(), patch.tags->end());
+    append_event(tx, id, "tags", actor, now, {{"tags", tags}});
+    replace_tags(tx, id, *patch.tags);
+  }
+  save_ticket(tx, t, now);
+  return load_for_write(tx, id);
+}
+
+std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const NewMessage& message,
+                                                   const Actor& actor, Millis now,
+                                                   const TicketPolicy& policy) {
+  TicketRecord t = load_for_write(tx, ticket_id);
+  if (message.author == ActorKind::customer && t.life.status == Status::closed) {
+    // Closed is final: the customer's message opens a new ticket linked to this one.
+    NewTicket follow{t.subject,    message.body, {t.customer.email, "", ""},
+                     t.priority,   t.channel,    t.team_id,
+                     std::nullopt, t.id,         t.tags,
+                     std::nullopt};
+    TicketRecord created = create_ticket(tx, follow, actor, now, policy);
+    append_event(tx, t.id, "linked", actor, now, {{"new_ticket_id", created.id}});
+    auto messages = list_messages(tx.connection(), created.id);
+    return {messages.back(), created};
+  }
+  if (message.then_status && message.author == ActorKind::customer)
+    throw Refusal(errc::invalid_argument, "Only an agent reply can set a status.", "status");
+  if (message.then_status) {
+    const auto allowed = domain::allowed_moves(t.life.status, actor.role);
+    if (std::find(allowed.begin(), allowed.end(), *message.then_status) == allowed.end() &&
+        *message.then_status != t.life.status)
+      throw Refusal(errc::illegal_transition,
+                    std::string("A ticket in '") + std::string(domain::to_string(t.life.status)) +
+                        "' cannot move to '" +
+                        std::string(domain::to_string(*message.then_status)) + "'.",
+                    "status", allowed);
+  }
+  if (t.life.status == Status::closed && !message.internal)
+    throw Refusal(errc::illegal_transition,
+                  "The ticket is closed; only internal notes can be added.", "internal");
+  MessageRecord record = insert_message(tx, t, message, actor, now, policy);
+  if (message.then_status && *message.then_status != t.life.status)
+    move_to(tx, t, *message.then_status, "", actor, now, policy);
+  save_ticket(tx, t, now);
+  if (record.author_kind == ActorKind::agent && actor.user_id) {
+    if (auto user = find_user(tx.connection(), *actor.user_id)) record.author_name = user->name;
+  } else if (record.author_kind == ActorKind::customer) {
+    record.author_name = t.customer.name;
+  }
+  return {record, load_for_write(tx, ticket_id)};
+}
+
+TicketRecord change_status(Tx& tx, Id id, Status to, const std::string& note, const Actor& actor,
+                           Millis now, const TicketPolicy& policy) {
+  TicketRecord t = load_for_write(tx, id);
+  const Status from = t.life.status;
+  const bool permitted = actor.kind == ActorKind::system ? domain::is_system_move(from, to) : [&] {
+    const auto allowed = domain::allowed_moves(from, actor.role);
+    return std::find(allowed.begin(), allowed.end(), to) != allowed.end();
+  }();
+  if (!permitted)
+    throw Refusal(errc::illegal_transition,
+                  std::string("A ticket in '") + std::string(domain::to_string(from)) +
+                      "' cannot move to '" + std::string(domain::to_string(to)) + "'.",
+                  "status", domain::allowed_moves(from, actor.role));
+  move_to(tx, t, to, note, actor, now, policy);
+  save_ticket(tx, t, now);
+  return load_for_write(tx, id);
+}
+
+}  // namespace hd::store

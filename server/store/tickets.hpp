@@ -1,0 +1,93 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/calendar.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+namespace hd::store {
+
+/// Rules the ticket writes need from the configuration.
+struct TicketPolicy {
+  Millis survey_delay_ms = 3'600'000;  ///< a satisfaction check runs this long after resolution
+  const domain::Calendar* calendar = nullptr;  ///< REQUIRES: set, and outlives every write
+};
+
+struct NewCustomer {
+  std::string email, name, organization;
+};
+
+struct NewTicket {
+  std::string subject, body;
+  NewCustomer customer;
+  domain::Priority priority = domain::Priority::normal;
+  domain::Channel channel = domain::Channel::api;
+  std::optional<Id> team_id, assignee_id, linked_ticket_id;
+  std::vector<std::string> tags;
+  std::optional<std::string> external_id;
+};
+
+/// Fields a PATCH may change; an engaged outer optional means "set", inner nullopt "clear".
+struct TicketPatch {
+  std::optional<std::string> subject;
+  std::optional<domain::Priority> priority;
+  std::optional<std::optional<Id>> assignee_id, team_id;
+  std::optional<std::vector<std::string>> tags;
+};
+
+struct NewMessage {
+  domain::ActorKind author = domain::ActorKind::agent;
+  bool internal = false;
+  std::string body;
+  std::optional<domain::Status> then_status;  ///< an agent reply may move the ticket after it
+};
+
+/// Filters of GET /tickets; every filter is optional. Periods are half-open [after, before).
+struct TicketQuery {
+  std::vector<domain::Status> statuses;
+  std::optional<Id> assignee_id;
+  bool unassigned = false;
+  std::optional<Id> team_id, customer_id;
+  std::optional<domain::Priority> priority;
+  std::optional<std::string> customer_email, tag, text;
+  std::optional<Millis> created_after, created_before, updated_after, updated_before;
+  enum class Sort {
+    created_desc,
+    created_asc,
+    updated_desc,
+    updated_asc
+  } sort = Sort::created_desc;
+  int limit = 50;
+  std::optional<std::pair<Millis, Id>> after;  ///< keyset cursor: the last row of the last page
+};
+
+/// The cursor value of `ticket` under `sort`.
+std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort);
+
+// Reads: any connection. Writes: the writer's Tx; they throw domain::Refusal for expected
+// refusals (the writer then rolls back that request's savepoint).
+
+std::optional<TicketRecord> find_ticket(Connection& db, Id id);
+std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& query);
+std::vector<MessageRecord> list_messages(Connection& db, Id ticket_id);
+std::vector<EventRecord> list_events(Connection& db, Id ticket_id);
+std::int64_t count_tickets(Connection& db);
+
+TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, Millis now,
+                           const TicketPolicy& policy);
+TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const TicketPatch& patch,
+                           const Actor& actor, Millis now);
+/// Adds a message. A customer message on a closed ticket starts a new linked ticket: the
+/// returned message's ticket_id then names the new ticket.
+std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const NewMessage& message,
+                                                   const Actor& actor, Millis now,
+                                                   const TicketPolicy& policy);
+/// An explicit move by staff (checked against ticket_state) or the system (survey job).
+TicketRecord change_status(Tx& tx, Id id, domain::Status to, const std::string& note,
+                           const Actor& actor, Millis now, const TicketPolicy& policy);
+
+}  // namespace hd::store
