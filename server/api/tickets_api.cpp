@@ -248,9 +248,9 @@ boost::asio::awaitable<http::Response> add_message(Services* s, http::Context ct
   if (message.author == domain::ActorKind::customer && message.internal)
     in.fail("internal", "a customer's message cannot be internal");
   in.finish();
-  auto [record, ticket] = co_await write(
-      s, [id, message, actor = who.actor(), now = s->clock.now_ms(), policy = s->policy](
-             store::Tx& tx) { return store::add_message(tx, id, message, actor, now, policy); });
+  auto add = [id, message, actor = who.actor(), now = s->clock.now_ms(), policy = s->policy](
+                 store::Tx& tx) { return store::add_message(tx, id, message, actor, now, policy); };
+  auto [record, ticket] = co_await write(s, std::move(add));
   auto res = reply(ctx, bh::status::created, message_json(record));
   res.set(bh::field::location, "/api/v1/tickets/" + std::to_string(record.ticket_id) + "/messages");
   co_return res;

@@ -28,7 +28,7 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
   if (!slot) {
     slot = std::make_unique<SQLite::Statement>(db_, std::string(sql));
   } else {
-    slot->reset();
+    slot->tryReset();
     slot->clearBindings();
   }
   return *slot;
@@ -39,7 +39,7 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
 namespace hd::store {
 
 void Connection::release_statements() {
-  for (auto& [sql, statement] : statements_) statement->reset();
+  for (auto& [sql, statement] : statements_) statement->tryReset();  // a failed step's error was thrown already
 }
 
 }  // namespace hd::store

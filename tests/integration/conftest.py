@@ -35,6 +35,22 @@ def server(tmp_path_factory):
         srv.kill_quietly()
 
 
+@pytest.fixture(autouse=True)
+def _shared_server_survives(request):
+    """Fails the test after which the shared server is found dead, then restarts it on the
+    same database so one crash doesn't turn every later test into 'connection refused'.
+    (Clients look the port up per request, and sessions live in the database.)"""
+    yield
+    if "server" not in request.fixturenames:
+        return
+    srv = request.getfixturevalue("server")
+    rc = srv.died()
+    if rc is not None:
+        log = srv.revive()
+        pytest.fail(f"the shared server died (exit {rc}) during this test; restarted it.\n{log}",
+                    pytrace=False)
+
+
 @pytest.fixture
 def make_server(tmp_path):
     """Factory for a private server: make_server(env={...}) -> started Server with users.

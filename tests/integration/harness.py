@@ -182,6 +182,19 @@ class Server:
         assert rc == 0, f"server exit code {rc} after SIGTERM (want 0):\n{self.log_tail()}"
         return rc
 
+    def died(self) -> int | None:
+        """The exit code if the process ended on its own (a crash), else None."""
+        return None if self.proc is None else self.proc.poll()
+
+    def revive(self) -> str:
+        """After a crash: reap the process, start again on the same DB, return the crash log."""
+        tail = self.log_tail(60)
+        if self._reader:
+            self._reader.join(5)
+        self.proc = None
+        self.start()
+        return tail
+
     def restart(self) -> "Server":
         self.stop()
         return self.start()
