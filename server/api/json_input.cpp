@@ -1,5 +1,6 @@
 #include "api/json_input.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "http/problem.hpp"
@@ -37,7 +38,10 @@ std::optional<std::string> JsonInput::text(const char* field, std::size_t min_le
     return std::nullopt;
   }
   std::string s(value->as_string());
-  if (s.size() < min_len || s.size() > max_len) {
+  // Limits count characters (code points), not bytes: the parser has checked the UTF-8.
+  const auto length = static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (length < min_len || length > max_len) {
     fail(field, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
                     " characters long");
     return std::nullopt;
@@ -46,7 +50,8 @@ std::optional<std::string> JsonInput::text(const char* field, std::size_t min_le
 }
 
 std::string JsonInput::required_text(const char* field, std::size_t min_len, std::size_t max_len) {
-  if (!root_.contains(field)) {
+  const auto* value = root_.if_contains(field);
+  if (!value || value->is_null()) {
     read_.insert(field);
     fail(field, "is required");
     return {};

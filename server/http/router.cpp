@@ -42,7 +42,8 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
   return true;
 }
 
-// Request ids: a per-process random prefix and a counter, so they are unique and cheap.
+}  // namespace
+
 std::string next_request_id() {
   static const std::uint32_t prefix = std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
@@ -51,8 +52,6 @@ std::string next_request_id() {
                 static_cast<unsigned long long>(counter.fetch_add(1) + 1));
   return buffer;
 }
-
-}  // namespace
 
 const std::string& Context::param(std::string_view name) const {
   for (const auto& [key, value] : path_params)

@@ -8,6 +8,10 @@
 
 namespace hd::http {
 
+/// A new request id: a per-process random prefix and a counter, so unique and cheap.
+/// Thread-safe.
+std::string next_request_id();
+
 /// Maps method + path pattern to a handler; gives every request an id, reports every answer to
 /// an observer (access log, metrics) and turns errors into problem+json.
 /// Thread contract: routes are added before serving starts; dispatch() is then safe from any

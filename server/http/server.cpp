@@ -111,7 +111,9 @@ asio::awaitable<void> Server::accept_loop() {
 
 asio::awaitable<void> Server::refuse(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  Response res = problem_response(problem_for_status(503), 11, false, "");
+  const std::string request_id = next_request_id();
+  Response res = problem_response(problem_for_status(503), 11, false, request_id);
+  res.set("X-Request-Id", request_id);
   stream.expires_after(std::chrono::seconds(1));
   co_await beast_http::async_write(stream, res, kTuple);
   boost::system::error_code ignored;
@@ -141,7 +143,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
     if (ec) {
       if (const unsigned status = status_for_read_error(ec)) {
-        Response res = problem_response(problem_for_status(status), 11, false, "");
+        const std::string request_id = next_request_id();
+        Response res = problem_response(problem_for_status(status), 11, false, request_id);
+        res.set("X-Request-Id", request_id);
         stream.expires_after(std::chrono::seconds(5));
         co_await beast_http::async_write(stream, res, kTuple);
       }

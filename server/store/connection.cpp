@@ -39,7 +39,8 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
 namespace hd::store {
 
 void Connection::release_statements() {
-  for (auto& [sql, statement] : statements_) statement->tryReset();  // a failed step's error was thrown already
+  for (auto& [sql, statement] : statements_)
+    statement->tryReset();  // a failed step's error was thrown already
 }
 
 }  // namespace hd::store
