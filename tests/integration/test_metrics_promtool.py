@@ -1,0 +1,27 @@
+"""/metrics judged by Prometheus' own tool (Debian's `prometheus` package ships promtool)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from harness import new_ticket
+
+
+def test_metrics_pass_promtool_and_show_traffic(server, api):
+    # Traffic first, so that every family has samples: requests, a write batch, a queued job.
+    ticket = new_ticket(api)
+    api.post(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "resolved"})
+    body = api.get("/metrics").body.decode()
+
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: scripts/install-deps.sh installs Debian's prometheus"
+    check = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True,
+                           text=True, timeout=30)
+    assert check.returncode == 0, f"promtool check metrics failed:\n{check.stdout}{check.stderr}"
+
+    assert 'helpdesk_http_requests_total{' in body
+    assert 'route="/api/v1/tickets"' in body, "requests are labelled by route pattern"
+    assert 'route="/api/v1/tickets/{id}/status"' in body
+    assert "helpdesk_http_request_duration_seconds_bucket{" in body
+    assert "helpdesk_db_write_batch_size_count" in body
+    assert 'helpdesk_jobs_queued{kind="satisfaction_check"}' in body
