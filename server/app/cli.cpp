@@ -53,9 +53,9 @@ int seed(const Config& config, int tickets) {
   domain::SystemClock clock;
   auto db = open_migrated(config, clock.now_ms());
   const bool empty =
-      db->read_blocking([](store::Connection& c) { return store::list_users(c).empty(); });
+      db->read_blocking([](store::Connection& c) { return store::count_tickets(c) == 0; });
   if (!empty) {
-    std::cout << "the database already has users: demo data not written again\n";
+    std::cout << "the database already has tickets: demo data not written again\n";
     return 0;
   }
   const auto summary = seed_demo(*db, tickets, clock.now_ms(), 20261123);

@@ -5,6 +5,7 @@
 
 #include "api/auth.hpp"
 #include "domain/calendar.hpp"
+#include "store/jobs_store.hpp"
 #include "store/people.hpp"
 #include "store/tickets.hpp"
 
@@ -180,7 +181,9 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
         }
         if (!step(24 * 60)) continue;
         const store::Actor system{ActorKind::system, std::nullopt, Role::agent};
-        store::change_status(tx, id, Status::follow_up, "", system, at, policy);
+        const auto surveyed =
+            store::change_status(tx, id, Status::follow_up, "", system, at, policy);
+        store::mark_job_done(tx, store::survey_job_key(id, surveyed.life.resolution_episode), at);
         if (!step(24 * 60)) continue;
         store::change_status(tx, id, Status::closed, "", system, at, policy);
       }

@@ -10,7 +10,18 @@ namespace {
 constexpr const char* kCountQueued =
     "SELECT kind, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY kind ORDER BY kind";
 
+constexpr const char* kMarkDone =
+    "UPDATE jobs SET state = 'done', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
+
 }  // namespace
+
+bool mark_job_done(Tx& tx, const std::string& unique_key, std::int64_t now) {
+  auto& s = tx.connection().statement(kMarkDone);
+  s.bind(1, now);
+  s.bind(2, unique_key);
+  s.exec();
+  return tx.connection().changes() > 0;
+}
 
 std::vector<std::pair<std::string, std::int64_t>> count_queued_jobs(Connection& db) {
   auto& s = db.statement(kCountQueued);

@@ -47,6 +47,9 @@ def _shared_server_survives(request):
     rc = srv.died()
     if rc is not None:
         log = srv.revive()
+        for client, email in srv.fixture_clients:  # in case sessions didn't survive the crash
+            client.cookies.clear()
+            client.login(email, PASSWORD)
         pytest.fail(f"the shared server died (exit {rc}) during this test; restarted it.\n{log}",
                     pytrace=False)
 
@@ -75,6 +78,7 @@ def make_server(tmp_path):
 def _login(srv: Server, role: str) -> Client:
     c = srv.client()
     expect(c.login(f"{role}@x.test", PASSWORD), 200)
+    srv.fixture_clients.append((c, f"{role}@x.test"))
     return c
 
 

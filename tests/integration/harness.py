@@ -97,6 +97,7 @@ class Server:
         self.host = "127.0.0.1"
         self.port: int | None = None
         self.lines: list[str] = []
+        self.fixture_clients: list[tuple["Client", str]] = []  # logged in again by revive
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
         self._log = open(self.workdir / "server.log", "a", encoding="utf-8")
@@ -187,7 +188,8 @@ class Server:
         return None if self.proc is None else self.proc.poll()
 
     def revive(self) -> str:
-        """After a crash: reap the process, start again on the same DB, return the crash log."""
+        """After a crash: reap the process, start again on the same DB, return the crash log.
+        (conftest logs the fixture users in again afterwards.)"""
         tail = self.log_tail(60)
         if self._reader:
             self._reader.join(5)

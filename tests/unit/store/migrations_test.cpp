@@ -1,0 +1,251 @@
+#include "store/migrations.hpp"
+
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cctype>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "store/jobs_store.hpp"
+#include "store/tickets.hpp"
+#include "temp_database.hpp"
+
+namespace hd::store {
+namespace {
+
+using testing::kMigratedAt;
+using testing::TempDatabase;
+
+// Inspection queries of these tests (never built from input).
+constexpr const char* kSchemaObjects =
+    "SELECT type, name, COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name";
+constexpr const char* kMigrationRows =
+    "SELECT version, name, applied_at FROM schema_migrations ORDER BY version";
+constexpr const char* kRecordFutureMigration =
+    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, 'from_the_future', 1)";
+constexpr const char* kCreateMigrationsTableByHand =
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at INTEGER NOT NULL)";
+constexpr const char* kCreateClashingTable = "CREATE TABLE jobs (something_else TEXT)";
+constexpr const char* kDropClashingTable = "DROP TABLE jobs";
+
+using SchemaObject = std::tuple<std::string, std::string, std::string>;
+using MigrationRow = std::tuple<int, std::string, std::int64_t>;
+
+std::vector<SchemaObject> schema_objects(Database& db) {
+  return db.read_blocking([](Connection& c) {
+    auto& s = c.statement(kSchemaObjects);
+    std::vector<SchemaObject> objects;
+    while (s.executeStep())
+      objects.emplace_back(s.getColumn(0).getString(), s.getColumn(1).getString(),
+                           s.getColumn(2).getString());
+    return objects;
+  });
+}
+
+bool has_object(const std::vector<SchemaObject>& objects, const std::string& type,
+                const std::string& name) {
+  for (const auto& [t, n, sql] : objects)
+    if (t == type && n == name) return true;
+  return false;
+}
+
+std::vector<MigrationRow> migration_rows(Database& db) {
+  return db.read_blocking([](Connection& c) {
+    auto& s = c.statement(kMigrationRows);
+    std::vector<MigrationRow> rows;
+    while (s.executeStep())
+      rows.emplace_back(s.getColumn(0).getInt(), s.getColumn(1).getString(),
+                        s.getColumn(2).getInt64());
+    return rows;
+  });
+}
+
+std::vector<std::string> embedded_names() {
+  std::vector<std::string> names;
+  for (const auto& migration : embedded_migrations()) names.emplace_back(migration.name);
+  return names;
+}
+
+bool current(Database& db) {
+  return db.read_blocking([](Connection& c) { return schema_is_current(c); });
+}
+
+int applied_version(Database& db) {
+  return db.read_blocking([](Connection& c) { return applied_schema_version(c); });
+}
+
+TEST_CASE("the embedded migrations are numbered in order and named after their files") {
+  const auto migrations = embedded_migrations();
+  REQUIRE_FALSE(migrations.empty());
+  CHECK(migrations.front().version == 1);
+  int previous = 0;
+  for (const auto& migration : migrations) {
+    CAPTURE(migration.name);
+    CHECK(migration.version > previous);
+    previous = migration.version;
+    // NNNN_name: the number in the name is the version.
+    const std::string name = migration.name;
+    REQUIRE(name.size() > 5);
+    CHECK(std::isdigit(static_cast<unsigned char>(name[0])));
+    CHECK(name[4] == '_');
+    CHECK(std::stoi(name.substr(0, 4)) == migration.version);
+    CHECK(std::string(migration.sql).find("CREATE") != std::string::npos);
+  }
+  CHECK(latest_schema_version() == migrations.back().version);
+}
+
+TEST_CASE("migrate on an empty database applies every embedded migration and records each") {
+  TempDatabase temp(TempDatabase::Schema::empty);
+  Database& db = temp.db();
+
+  CHECK(applied_version(db) == 0);
+  CHECK_FALSE(current(db));
+  CHECK(schema_objects(db).empty());
+
+  const auto applied = migrate(db, kMigratedAt);
+  CHECK(applied == embedded_names());
+
+  std::vector<MigrationRow> expected_rows;
+  for (const auto& migration : embedded_migrations())
+    expected_rows.emplace_back(migration.version, migration.name, kMigratedAt);
+  CHECK(migration_rows(db) == expected_rows);
+  CHECK(applied_version(db) == latest_schema_version());
+  CHECK(current(db));
+
+  const auto objects = schema_objects(db);
+  for (const char* table : {"schema_migrations", "teams", "users", "sessions", "api_tokens",
+                            "customers", "tickets", "ticket_tags", "messages", "ticket_events",
+                            "ticket_search", "jobs"}) {
+    CAPTURE(table);
+    CHECK(has_object(objects, "table", table));
+  }
+  CHECK(has_object(objects, "trigger", "ticket_events_append_only_update"));
+  CHECK(has_object(objects, "trigger", "ticket_events_append_only_delete"));
+
+  // The store works on the migrated schema, from the writer and from a reader.
+  CHECK(db.read_blocking([](Connection& c) { return count_tickets(c); }) == 0);
+  CHECK(db.read_blocking([](Connection& c) { return count_queued_jobs(c); }).empty());
+}
+
+TEST_CASE("a second migrate applies nothing and changes nothing, also after a restart") {
+  TempDatabase temp(TempDatabase::Schema::empty);
+  REQUIRE(migrate(temp.db(), kMigratedAt) == embedded_names());
+  const auto objects = schema_objects(temp.db());
+  const auto rows = migration_rows(temp.db());
+
+  CHECK(migrate(temp.db(), kMigratedAt + 1000).empty());
+  CHECK(schema_objects(temp.db()) == objects);
+  CHECK(migration_rows(temp.db()) == rows);  // applied_at is not touched either
+
+  temp.reopen();
+  CHECK(current(temp.db()));
+  CHECK(migrate(temp.db(), kMigratedAt + 2000).empty());
+  CHECK(schema_objects(temp.db()) == objects);
+  CHECK(migration_rows(temp.db()) == rows);
+}
+
+TEST_CASE("a database written by a newer Helpdesk makes migrate throw SchemaTooNew") {
+  const int future = latest_schema_version() + 1;
+
+  SUBCASE("fully migrated, with one version more than this build knows") {
+    TempDatabase temp;
+    temp.db().write_blocking([future](Tx& tx) {
+      auto& s = tx.connection().statement(kRecordFutureMigration);
+      s.bind(1, future);
+      return s.exec();
+    });
+    const auto objects = schema_objects(temp.db());
+    const auto rows = migration_rows(temp.db());
+    CHECK_FALSE(current(temp.db()));
+    CHECK(applied_version(temp.db()) == future);
+
+    CHECK_THROWS_AS(migrate(temp.db(), kMigratedAt + 1), SchemaTooNew);
+    CHECK(schema_objects(temp.db()) == objects);
+    CHECK(migration_rows(temp.db()) == rows);
+    CHECK_FALSE(current(temp.db()));
+
+    // The message says what to do and which versions are involved.
+    try {
+      migrate(temp.db(), kMigratedAt + 2);
+      FAIL("migrate did not throw");
+    } catch (const SchemaTooNew& e) {
+      const std::string what = e.what();
+      CHECK(what.find(std::to_string(future)) != std::string::npos);
+      CHECK(what.find(std::to_string(latest_schema_version())) != std::string::npos);
+    }
+    // Still refused after a restart, and the data of the newer version is left alone.
+    temp.reopen();
+    CHECK_THROWS_AS(migrate(temp.db(), kMigratedAt + 3), SchemaTooNew);
+    CHECK(schema_objects(temp.db()) == objects);
+    CHECK(migration_rows(temp.db()) == rows);
+  }
+
+  SUBCASE("only the newer version's record, none of the older ones' tables") {
+    TempDatabase temp(TempDatabase::Schema::empty);
+    temp.db().write_blocking([future](Tx& tx) {
+      tx.connection().exec(kCreateMigrationsTableByHand);
+      auto& s = tx.connection().statement(kRecordFutureMigration);
+      s.bind(1, future);
+      return s.exec();
+    });
+    const auto objects = schema_objects(temp.db());
+    const auto rows = migration_rows(temp.db());
+
+    CHECK_THROWS_AS(migrate(temp.db(), kMigratedAt), SchemaTooNew);
+    CHECK(schema_objects(temp.db()) == objects);  // no migration ran: no tickets table
+    CHECK_FALSE(has_object(schema_objects(temp.db()), "table", "tickets"));
+    CHECK(migration_rows(temp.db()) == rows);
+  }
+}
+
+TEST_CASE("schema_is_current tells an empty, a partial and a migrated database apart") {
+  TempDatabase temp(TempDatabase::Schema::empty);
+  CHECK_FALSE(current(temp.db()));
+
+  // The bookkeeping table alone, with no migration recorded, is not current either.
+  temp.db().write_blocking([](Tx& tx) {
+    tx.connection().exec(kCreateMigrationsTableByHand);
+    return 0;
+  });
+  CHECK(applied_version(temp.db()) == 0);
+  CHECK_FALSE(current(temp.db()));
+
+  migrate(temp.db(), kMigratedAt);
+  CHECK(current(temp.db()));
+  // Readers opened before the migration see the new schema too (they are pooled).
+  CHECK(temp.db().read_blocking([](Connection& c) { return schema_is_current(c); }));
+}
+
+TEST_CASE("a migration that fails is rolled back whole and recorded nowhere") {
+  TempDatabase temp(TempDatabase::Schema::empty);
+  // A table in the way of the first migration (as if someone had created it by hand).
+  temp.db().write_blocking([](Tx& tx) {
+    tx.connection().exec(kCreateClashingTable);
+    return 0;
+  });
+
+  CHECK_THROWS_AS(migrate(temp.db(), kMigratedAt), std::exception);
+  const auto objects = schema_objects(temp.db());
+  CHECK(migration_rows(temp.db()).empty());
+  CHECK(applied_version(temp.db()) == 0);
+  CHECK_FALSE(current(temp.db()));
+  // What the migration created before it failed is gone with it.
+  CHECK_FALSE(has_object(objects, "table", "teams"));
+  CHECK_FALSE(has_object(objects, "table", "tickets"));
+  CHECK_FALSE(has_object(objects, "trigger", "ticket_events_append_only_update"));
+
+  // Once the obstacle is gone, the same migration applies cleanly.
+  temp.db().write_blocking([](Tx& tx) {
+    tx.connection().exec(kDropClashingTable);
+    return 0;
+  });
+  CHECK(migrate(temp.db(), kMigratedAt) == embedded_names());
+  CHECK(current(temp.db()));
+}
+
+}  // namespace
+}  // namespace hd::store
