@@ -68,35 +68,55 @@ std::optional<std::string> cookie_value(const http::Request& request, std::strin
   return std::nullopt;
 }
 
+namespace {
+
+// Reads who owns a credential from the database, as a cacheable record; nullopt when unknown.
+boost::asio::awaitable<std::optional<KnownCredential>> look_up(Services& services, std::string hash,
+                                                               bool is_token, domain::Millis now) {
+  if (is_token) {
+    auto find = [hash](store::Connection& db) { return store::find_token(db, hash); };
+    const auto token = co_await services.db.read(std::move(find));
+    if (!token) co_return std::nullopt;
+    co_return KnownCredential{token->created_by, token->role, token->id, {}, INT64_MAX};
+  }
+  auto find = [hash, now](store::Connection& db) { return store::find_session(db, hash, now); };
+  const auto session = co_await services.db.read(std::move(find));
+  if (!session) co_return std::nullopt;
+  co_return KnownCredential{session->user.id, session->user.role, std::nullopt, session->csrf_hash,
+                            session->expires_at};
+}
+
+}  // namespace
+
 boost::asio::awaitable<Principal> authorize(Services& services, const http::Context& ctx,
                                             domain::Role need) {
   const auto& request = ctx.request;
-  Principal principal;
   const auto authorization = request[http::beast_http::field::authorization];
-  if (!authorization.empty()) {
+  std::string hash;
+  const bool is_token = !authorization.empty();
+  if (is_token) {
     constexpr std::string_view kBearer = "Bearer ";
     if (!authorization.starts_with(kBearer)) unauthenticated();
-    const std::string hash = hash_secret(authorization.substr(kBearer.size()));
-    auto work1 = [hash](store::Connection& db) { return store::find_token(db, hash); };
-    auto token = co_await services.db.read(std::move(work1));
-    if (!token) unauthenticated();
-    principal = {token->created_by, token->role, token->id};
+    hash = hash_secret(authorization.substr(kBearer.size()));
   } else if (auto cookie = cookie_value(request, kSessionCookie)) {
-    const std::string hash = hash_secret(*cookie);
-    const auto now = services.clock.now_ms();
-    auto work2 = [hash, now](store::Connection& db) { return store::find_session(db, hash, now); };
-    auto session = co_await services.db.read(std::move(work2));
-    if (!session) unauthenticated();
-    if (is_unsafe(request.method())) {
-      const auto csrf = request["X-CSRF-Token"];
-      if (csrf.empty() || hash_secret(csrf) != session->csrf_hash)
-        throw http::Problem(403, "csrf_missing",
-                            "Send the csrf_token from the login response as X-CSRF-Token.");
-    }
-    principal = {session->user.id, session->user.role, std::nullopt};
+    hash = hash_secret(*cookie);
   } else {
     unauthenticated();
   }
+  const auto now = services.clock.now_ms();
+  auto known = services.credentials.find(hash, now);
+  if (!known) {
+    known = co_await look_up(services, hash, is_token, now);
+    if (!known) unauthenticated();
+    services.credentials.remember(hash, *known, now);
+  }
+  if (!is_token && is_unsafe(request.method())) {
+    const auto csrf = request["X-CSRF-Token"];
+    if (csrf.empty() || hash_secret(csrf) != known->csrf_hash)
+      throw http::Problem(403, "csrf_missing",
+                          "Send the csrf_token from the login response as X-CSRF-Token.");
+  }
+  const Principal principal{known->user_id, known->role, known->token_id};
   if (!domain::role_at_least(principal.role, need))
     throw http::Problem(403, "forbidden",
                         "This needs the " + std::string(domain::to_string(need)) + " role.");

@@ -31,8 +31,8 @@ http::Response created(const http::Context& ctx, const std::string& location, js
 
 boost::asio::awaitable<http::Response> list_users(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
-  auto work1 = [](store::Connection& db) { return store::list_users(db); };
-  auto users = co_await s->db.read(std::move(work1));
+  auto load_users = [](store::Connection& db) { return store::list_users(db); };
+  auto users = co_await s->db.read(std::move(load_users));
   co_return reply(ctx, bh::status::ok, items_json(users, user_json));
 }
 
@@ -49,11 +49,11 @@ boost::asio::awaitable<http::Response> create_user(Services* s, http::Context ct
   const auto password = in.required_text("password", kMinPassword, 1024);
   if (auto team = in.nullable_id("team_id")) user.team_id = *team;
   in.finish();
-  auto work2 = [user, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
+  auto insert_user = [user, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
     user.password_hash = hash_password(password);
     return store::create_user(tx, user, now);
   };
-  auto saved = co_await write(s, std::move(work2));
+  auto saved = co_await write(s, std::move(insert_user));
   co_return created(ctx, "/api/v1/users/" + std::to_string(saved.id), user_json(saved));
 }
 
@@ -68,11 +68,12 @@ boost::asio::awaitable<http::Response> update_user(Services* s, http::Context ct
   change.active = in.boolean("active");
   auto password = in.text("password", kMinPassword, 1024);
   in.finish();
-  auto work3 = [id, change, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
+  auto change_user = [id, change, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
     if (password) change.password_hash = hash_password(*password);
     return store::update_user(tx, id, change, now);
   };
-  auto saved = co_await write(s, std::move(work3));
+  auto saved = co_await write(s, std::move(change_user));
+  s->credentials.forget_all();  // a role, password or activity change ends cached sessions
   co_return reply(ctx, bh::status::ok, user_json(saved));
 }
 
@@ -83,17 +84,18 @@ boost::asio::awaitable<http::Response> deactivate_user(Services* s, http::Contex
     throw http::Problem(409, "conflict", "You cannot deactivate your own account.");
   store::UserChange change;
   change.active = false;
-  auto work4 = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
+  auto deactivate = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
     return store::update_user(tx, id, change, now);
   };
-  auto saved = co_await write(s, std::move(work4));
+  auto saved = co_await write(s, std::move(deactivate));
+  s->credentials.forget_all();
   co_return reply(ctx, bh::status::ok, user_json(saved));
 }
 
 boost::asio::awaitable<http::Response> list_teams(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
-  auto work5 = [](store::Connection& db) { return store::list_teams(db); };
-  auto teams = co_await s->db.read(std::move(work5));
+  auto load_teams = [](store::Connection& db) { return store::list_teams(db); };
+  auto teams = co_await s->db.read(std::move(load_teams));
   co_return reply(ctx, bh::status::ok, items_json(teams, team_json));
 }
 
@@ -102,10 +104,10 @@ boost::asio::awaitable<http::Response> create_team(Services* s, http::Context ct
   JsonInput in(ctx.request);
   const auto name = in.required_text("name", 1, 100);
   in.finish();
-  auto work6 = [name, now = s->clock.now_ms()](store::Tx& tx) {
+  auto insert_team = [name, now = s->clock.now_ms()](store::Tx& tx) {
     return store::create_team(tx, name, now);
   };
-  auto team = co_await write(s, std::move(work6));
+  auto team = co_await write(s, std::move(insert_team));
   co_return created(ctx, "/api/v1/teams/" + std::to_string(team.id), team_json(team));
 }
 
@@ -116,18 +118,18 @@ boost::asio::awaitable<http::Response> update_team(Services* s, http::Context ct
   const auto name = in.text("name", 1, 100);
   const auto active = in.boolean("active");
   in.finish();
-  auto work7 = [id, name, active](store::Tx& tx) {
+  auto change_team = [id, name, active](store::Tx& tx) {
     return store::update_team(tx, id, name, active);
   };
-  auto team = co_await write(s, std::move(work7));
+  auto team = co_await write(s, std::move(change_team));
   co_return reply(ctx, bh::status::ok, team_json(team));
 }
 
 boost::asio::awaitable<http::Response> deactivate_team(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::supervisor);
   const auto id = path_id(ctx);
-  auto work8 = [id](store::Tx& tx) { return store::update_team(tx, id, std::nullopt, false); };
-  auto team = co_await write(s, std::move(work8));
+  auto deactivate = [id](store::Tx& tx) { return store::update_team(tx, id, std::nullopt, false); };
+  auto team = co_await write(s, std::move(deactivate));
   co_return reply(ctx, bh::status::ok, team_json(team));
 }
 
@@ -156,10 +158,10 @@ boost::asio::awaitable<http::Response> list_customers(Services* s, http::Context
     else
       throw http::Problem(400, "invalid_query", "Query parameter '" + key + "' is not known.");
   }
-  auto work9 = [text, after, limit](store::Connection& db) {
+  auto load_customers = [text, after, limit](store::Connection& db) {
     return store::list_customers(db, text, after, limit);
   };
-  auto customers = co_await s->db.read(std::move(work9));
+  auto customers = co_await s->db.read(std::move(load_customers));
   auto body = items_json(customers, customer_json);
   body["next_cursor"] = static_cast<int>(customers.size()) == limit
                             ? json::value(std::to_string(customers.back().id))
@@ -176,10 +178,10 @@ boost::asio::awaitable<http::Response> create_customer(Services* s, http::Contex
   c.name = in.text("name", 0, 200).value_or("");
   c.organization = in.text("organization", 0, 200).value_or("");
   in.finish();
-  auto work10 = [c, now = s->clock.now_ms()](store::Tx& tx) {
+  auto insert_customer = [c, now = s->clock.now_ms()](store::Tx& tx) {
     return store::create_customer(tx, c, now);
   };
-  auto saved = co_await write(s, std::move(work10));
+  auto saved = co_await write(s, std::move(insert_customer));
   co_return created(ctx, "/api/v1/customers/" + std::to_string(saved.id), customer_json(saved));
 }
 
@@ -190,7 +192,7 @@ boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context c
     std::optional<store::CustomerRecord> customer;
     std::vector<store::TicketRecord> tickets;
   };
-  auto work11 = [id](store::Connection& db) {
+  auto load_customer = [id](store::Connection& db) {
     Found f{store::find_customer(db, id), {}};
     store::TicketQuery q;
     q.customer_id = id;
@@ -198,7 +200,7 @@ boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context c
     if (f.customer) f.tickets = store::list_tickets(db, q);
     return f;
   };
-  auto found = co_await s->db.read(std::move(work11));
+  auto found = co_await s->db.read(std::move(load_customer));
   if (!found.customer)
     throw http::Problem(404, "not_found", "Customer " + std::to_string(id) + " does not exist.");
   auto body = customer_json(*found.customer);
@@ -218,10 +220,10 @@ boost::asio::awaitable<http::Response> update_customer(Services* s, http::Contex
   change.organization = in.text("organization", 0, 200);
   change.surveys_opt_out = in.boolean("surveys_opt_out");
   in.finish();
-  auto work12 = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
+  auto change_customer = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
     return store::update_customer(tx, id, change, now);
   };
-  auto saved = co_await write(s, std::move(work12));
+  auto saved = co_await write(s, std::move(change_customer));
   co_return reply(ctx, bh::status::ok, customer_json(saved));
 }
 

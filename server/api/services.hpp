@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/credential_cache.hpp"
 #include "api/login_limiter.hpp"
 #include "api/metrics.hpp"
 #include "domain/clock.hpp"
@@ -25,6 +26,7 @@ struct Services {
   AuthOptions auth;
   LoginLimiter& limiter;
   Metrics& metrics;
+  CredentialCache& credentials;
 };
 
 }  // namespace hd::api

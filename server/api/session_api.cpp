@@ -49,13 +49,13 @@ boost::asio::awaitable<http::Response> login(Services* s, http::Context ctx) {
   if (wait > 0) too_many(wait);
 
   // Argon2 is deliberately slow: verify on a reader thread, never on an I/O thread.
-  auto work1 = [email, password](store::Connection& db) {
+  auto check_password = [email, password](store::Connection& db) {
     LoginResult r;
     r.user = store::find_user_by_email(db, email);
     r.password_ok = r.user && r.user->active && verify_password(r.user->password_hash, password);
     return r;
   };
-  auto result = co_await s->db.read(std::move(work1));
+  auto result = co_await s->db.read(std::move(check_password));
   if (!result.password_ok) {
     s->limiter.record_failure(account_key, a.failure_window_ms, now);
     s->limiter.record_failure(address_key, a.failure_window_ms, now);
@@ -65,12 +65,12 @@ boost::asio::awaitable<http::Response> login(Services* s, http::Context ctx) {
   const std::string token = random_secret();
   const std::string csrf = random_secret();
   const store::Id user_id = result.user->id;
-  auto work2 = [token_hash = hash_secret(token), csrf_hash = hash_secret(csrf), user_id, now,
-                ttl = a.session_ttl_ms](store::Tx& tx) {
+  auto start_session = [token_hash = hash_secret(token), csrf_hash = hash_secret(csrf), user_id,
+                        now, ttl = a.session_ttl_ms](store::Tx& tx) {
     store::create_session(tx, token_hash, csrf_hash, user_id, now, now + ttl);
     return 0;
   };
-  co_await write(s, std::move(work2));
+  co_await write(s, std::move(start_session));
   auto res = reply(ctx, bh::status::ok, {{"user", user_json(*result.user)}, {"csrf_token", csrf}});
   res.set(bh::field::set_cookie, session_cookie(s, token, a.session_ttl_ms));
   co_return res;
@@ -79,11 +79,12 @@ boost::asio::awaitable<http::Response> login(Services* s, http::Context ctx) {
 boost::asio::awaitable<http::Response> logout(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
   if (auto cookie = cookie_value(ctx.request, kSessionCookie)) {
-    auto work3 = [hash = hash_secret(*cookie)](store::Tx& tx) {
+    auto end_session = [hash = hash_secret(*cookie)](store::Tx& tx) {
       store::delete_session(tx, hash);
       return 0;
     };
-    co_await write(s, std::move(work3));
+    co_await write(s, std::move(end_session));
+    s->credentials.forget_all();
   }
   http::Response res{bh::status::no_content, ctx.request.version()};
   res.keep_alive(ctx.request.keep_alive());
@@ -94,8 +95,8 @@ boost::asio::awaitable<http::Response> logout(Services* s, http::Context ctx) {
 
 boost::asio::awaitable<http::Response> me(Services* s, http::Context ctx) {
   const auto who = co_await authorize(*s, ctx, Role::agent);
-  auto work4 = [id = who.user_id](store::Connection& db) { return store::find_user(db, id); };
-  auto user = co_await s->db.read(std::move(work4));
+  auto load_user = [id = who.user_id](store::Connection& db) { return store::find_user(db, id); };
+  auto user = co_await s->db.read(std::move(load_user));
   if (!user) throw http::Problem(401, "unauthenticated", "The account no longer exists.");
   auto body = user_json(*user);
   if (who.token_id) {
@@ -107,8 +108,8 @@ boost::asio::awaitable<http::Response> me(Services* s, http::Context ctx) {
 
 boost::asio::awaitable<http::Response> list_tokens(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::admin);
-  auto work5 = [](store::Connection& db) { return store::list_tokens(db); };
-  auto tokens = co_await s->db.read(std::move(work5));
+  auto load_tokens = [](store::Connection& db) { return store::list_tokens(db); };
+  auto tokens = co_await s->db.read(std::move(load_tokens));
   boost::json::array items;
   for (const auto& t : tokens) items.push_back(token_json(t));
   co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
@@ -121,9 +122,11 @@ boost::asio::awaitable<http::Response> create_token(Services* s, http::Context c
   const auto role = in.choice("role", domain::parse_role).value_or(Role::agent);
   in.finish();
   const std::string secret = random_secret();
-  auto work6 = [name, role, hash = hash_secret(secret), by = who.user_id, now = s->clock.now_ms()](
-                   store::Tx& tx) { return store::create_token(tx, name, role, hash, by, now); };
-  auto token = co_await write(s, std::move(work6));
+  auto insert_token = [name, role, hash = hash_secret(secret), by = who.user_id,
+                       now = s->clock.now_ms()](store::Tx& tx) {
+    return store::create_token(tx, name, role, hash, by, now);
+  };
+  auto token = co_await write(s, std::move(insert_token));
   auto body = token_json(token);
   body["token"] = secret;  // shown once: only its hash is stored
   auto res = reply(ctx, bh::status::created, body);
@@ -134,11 +137,12 @@ boost::asio::awaitable<http::Response> create_token(Services* s, http::Context c
 boost::asio::awaitable<http::Response> revoke_token(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::admin);
   const auto id = path_id(ctx);
-  auto work7 = [id, now = s->clock.now_ms()](store::Tx& tx) {
+  auto revoke = [id, now = s->clock.now_ms()](store::Tx& tx) {
     store::revoke_token(tx, id, now);
     return 0;
   };
-  co_await write(s, std::move(work7));
+  co_await write(s, std::move(revoke));
+  s->credentials.forget_all();
   http::Response res{bh::status::no_content, ctx.request.version()};
   res.keep_alive(ctx.request.keep_alive());
   res.prepare_payload();

@@ -18,8 +18,8 @@ boost::asio::awaitable<http::Response> healthz(Services*, http::Context ctx) {
 boost::asio::awaitable<http::Response> readyz(Services* s, http::Context ctx) {
   bool ready = false;
   try {
-    auto work1 = [](store::Connection& db) { return store::schema_is_current(db); };
-    ready = co_await s->db.read(std::move(work1));
+    auto check_schema = [](store::Connection& db) { return store::schema_is_current(db); };
+    ready = co_await s->db.read(std::move(check_schema));
   } catch (const std::exception&) {
     ready = false;  // the database can't be read: not ready, and the answer says so
   }
@@ -28,8 +28,8 @@ boost::asio::awaitable<http::Response> readyz(Services* s, http::Context ctx) {
 }
 
 boost::asio::awaitable<http::Response> metrics(Services* s, http::Context ctx) {
-  auto work2 = [](store::Connection& db) { return store::count_queued_jobs(db); };
-  auto queued = co_await s->db.read(std::move(work2));
+  auto count_jobs = [](store::Connection& db) { return store::count_queued_jobs(db); };
+  auto queued = co_await s->db.read(std::move(count_jobs));
   http::Response res{bh::status::ok, ctx.request.version()};
   res.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.keep_alive(ctx.request.keep_alive());

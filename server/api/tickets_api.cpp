@@ -157,11 +157,11 @@ store::NewTicket parse_new_ticket(const http::Context& ctx) {
 boost::asio::awaitable<http::Response> create_ticket(Services* s, http::Context ctx) {
   const auto who = co_await authorize(*s, ctx, Role::agent);
   auto ticket = parse_new_ticket(ctx);
-  auto work1 = [ticket = std::move(ticket), actor = who.actor(), now = s->clock.now_ms(),
-                policy = s->policy](store::Tx& tx) {
+  auto insert = [ticket = std::move(ticket), actor = who.actor(), now = s->clock.now_ms(),
+                 policy = s->policy](store::Tx& tx) {
     return store::create_ticket(tx, ticket, actor, now, policy);
   };
-  auto created = co_await write(s, std::move(work1));
+  auto created = co_await write(s, std::move(insert));
   auto res = ticket_reply(s, ctx, bh::status::created, created);
   res.set(bh::field::location, "/api/v1/tickets/" + std::to_string(created.id));
   co_return res;
@@ -170,8 +170,8 @@ boost::asio::awaitable<http::Response> create_ticket(Services* s, http::Context 
 boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context ctx) {
   const auto who = co_await authorize(*s, ctx, Role::agent);
   auto query = parse_ticket_query(ctx, who.user_id);
-  auto work2 = [query](store::Connection& db) { return store::list_tickets(db, query); };
-  auto tickets = co_await s->db.read(std::move(work2));
+  auto load = [query](store::Connection& db) { return store::list_tickets(db, query); };
+  auto tickets = co_await s->db.read(std::move(load));
   json::array items;
   const auto now = s->clock.now_ms();
   for (const auto& t : tickets) items.push_back(ticket_json(t, now, *s->policy.calendar));
@@ -184,8 +184,8 @@ boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context c
 }
 
 boost::asio::awaitable<store::TicketRecord> load_ticket(Services* s, store::Id id) {
-  auto work3 = [id](store::Connection& db) { return store::find_ticket(db, id); };
-  auto ticket = co_await s->db.read(std::move(work3));
+  auto load = [id](store::Connection& db) { return store::find_ticket(db, id); };
+  auto ticket = co_await s->db.read(std::move(load));
   if (!ticket)
     throw http::Problem(404, "not_found", "Ticket " + std::to_string(id) + " does not exist.");
   co_return std::move(*ticket);
@@ -225,10 +225,10 @@ boost::asio::awaitable<http::Response> patch_ticket(Services* s, http::Context c
   patch.team_id = in.nullable_id("team_id");
   patch.tags = in.tags("tags");
   in.finish();
-  auto work4 = [id, version, patch, actor = who.actor(), now = s->clock.now_ms()](store::Tx& tx) {
+  auto change = [id, version, patch, actor = who.actor(), now = s->clock.now_ms()](store::Tx& tx) {
     return store::update_ticket(tx, id, version, patch, actor, now);
   };
-  auto updated = co_await write(s, std::move(work4));
+  auto updated = co_await write(s, std::move(change));
   co_return ticket_reply(s, ctx, bh::status::ok, updated);
 }
 
@@ -260,8 +260,8 @@ boost::asio::awaitable<http::Response> list_messages(Services* s, http::Context 
   co_await authorize(*s, ctx, Role::agent);
   const auto id = path_id(ctx);
   co_await load_ticket(s, id);
-  auto work5 = [id](store::Connection& db) { return store::list_messages(db, id); };
-  auto messages = co_await s->db.read(std::move(work5));
+  auto load = [id](store::Connection& db) { return store::list_messages(db, id); };
+  auto messages = co_await s->db.read(std::move(load));
   json::array items;
   for (const auto& m : messages) items.push_back(message_json(m));
   co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
@@ -275,11 +275,11 @@ boost::asio::awaitable<http::Response> change_status(Services* s, http::Context 
   if (!in.root().contains("status")) in.fail("status", "is required");
   const auto note = in.text("note", 0, 2000).value_or("");
   in.finish();
-  auto work6 = [id, to = *status, note, actor = who.actor(), now = s->clock.now_ms(),
-                policy = s->policy](store::Tx& tx) {
+  auto move = [id, to = *status, note, actor = who.actor(), now = s->clock.now_ms(),
+               policy = s->policy](store::Tx& tx) {
     return store::change_status(tx, id, to, note, actor, now, policy);
   };
-  auto updated = co_await write(s, std::move(work6));
+  auto updated = co_await write(s, std::move(move));
   co_return ticket_reply(s, ctx, bh::status::ok, updated);
 }
 
@@ -287,8 +287,8 @@ boost::asio::awaitable<http::Response> list_events(Services* s, http::Context ct
   co_await authorize(*s, ctx, Role::agent);
   const auto id = path_id(ctx);
   co_await load_ticket(s, id);
-  auto work7 = [id](store::Connection& db) { return store::list_events(db, id); };
-  auto events = co_await s->db.read(std::move(work7));
+  auto load = [id](store::Connection& db) { return store::list_events(db, id); };
+  auto events = co_await s->db.read(std::move(load));
   json::array items;
   for (const auto& e : events) items.push_back(event_json(e));
   co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});

@@ -129,11 +129,12 @@ int run_cli(int argc, char** argv) {
       domain::SystemClock clock;
       api::Metrics metrics;
       api::LoginLimiter limiter;
+      api::CredentialCache credentials;
       store::DbOptions memory;
       memory.path = ":memory:";
       memory.readers = 1;
       store::Database db(memory);
-      api::Services services{db, clock, {}, {}, limiter, metrics};
+      api::Services services{db, clock, {}, {}, limiter, metrics, credentials};
       api::add_routes(router, services);
       for (const auto& line : router.describe()) std::cout << line << "\n";
       return 0;

@@ -42,12 +42,13 @@ int serve(const Config& config) {
   domain::AlwaysOpenCalendar calendar;
   api::Metrics metrics;
   api::LoginLimiter limiter;
+  api::CredentialCache credentials;
   store::Database db(config.db, [&metrics](std::size_t n) { metrics.observe_write_batch(n); });
   for (const auto& name : store::migrate(db, clock.now_ms()))
     say(spdlog::level::info, "applied migration " + name);
 
-  api::Services services{db,          clock,   {config.survey.delay_ms, &calendar},
-                         config.auth, limiter, metrics};
+  api::Services services{
+      db, clock, {config.survey.delay_ms, &calendar}, config.auth, limiter, metrics, credentials};
   http::Router router;
   api::add_routes(router, services);
   router.set_observer([&](const http::Completed& c) {

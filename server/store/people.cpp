@@ -40,7 +40,8 @@ constexpr const char* kUpsertCustomer =
     "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(email) DO UPDATE SET "
     "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
     "organization = CASE WHEN excluded.organization <> '' THEN excluded.organization "
-    "ELSE organization END, updated_at = excluded.updated_at RETURNING id";
+    "ELSE organization END, updated_at = excluded.updated_at "
+    "RETURNING id, email, name, organization, surveys_opt_out, created_at, updated_at";
 constexpr const char* kFindCustomer =
     "SELECT id, email, name, organization, surveys_opt_out, created_at, updated_at "
     "FROM customers WHERE id = ?";
@@ -197,17 +198,15 @@ TeamRecord update_team(Tx& tx, Id id, std::optional<std::string> name, std::opti
   return *team;
 }
 
-Id upsert_customer(Tx& tx, const std::string& email, const std::string& name,
-                   const std::string& organization, Millis now) {
+CustomerRecord upsert_customer(Tx& tx, const std::string& email, const std::string& name,
+                               const std::string& organization, Millis now) {
   auto& s = tx.connection().statement(kUpsertCustomer);
   s.bind(1, email);
   s.bind(2, name);
   s.bind(3, organization);
   s.bind(4, now);
   s.executeStep();
-  const Id id = s.getColumn(0).getInt64();
-  s.reset();
-  return id;
+  return read_customer(s);
 }
 
 std::optional<CustomerRecord> find_customer(Connection& db, Id id) {

@@ -34,8 +34,8 @@ TeamRecord create_team(Tx& tx, const std::string& name, Millis now);
 TeamRecord update_team(Tx& tx, Id id, std::optional<std::string> name, std::optional<bool> active);
 
 /// Inserts the customer or, for a known email, fills in a name or organisation given now.
-Id upsert_customer(Tx& tx, const std::string& email, const std::string& name,
-                   const std::string& organization, Millis now);
+CustomerRecord upsert_customer(Tx& tx, const std::string& email, const std::string& name,
+                               const std::string& organization, Millis now);
 std::optional<CustomerRecord> find_customer(Connection& db, Id id);
 /// Customers by name/email/organisation substring, by id after `after_id`.
 std::vector<CustomerRecord> list_customers(Connection& db, const std::optional<std::string>& text,
