@@ -7,6 +7,7 @@
 #include "api/services.hpp"
 #include "domain/vocabulary.hpp"
 #include "http/types.hpp"
+#include "security/secrets.hpp"
 #include "store/records.hpp"
 
 namespace hd::api {
@@ -26,14 +27,10 @@ struct Principal {
 boost::asio::awaitable<Principal> authorize(Services& services, const http::Context& ctx,
                                             domain::Role need);
 
-/// 32 random bytes as URL-safe base64: session, CSRF and API token secrets.
-std::string random_secret();
-/// The stored form of a secret: BLAKE2b-256 of it (secrets have full entropy: no salt needed).
-std::string hash_secret(std::string_view secret);
-/// Argon2id (libsodium's interactive limits) in its self-describing string form.
-/// CPU- and memory-heavy: call it off the I/O threads.
-std::string hash_password(std::string_view password);
-bool verify_password(const std::string& stored_hash, std::string_view password);
+using security::hash_password;
+using security::hash_secret;
+using security::random_secret;
+using security::verify_password;
 
 /// The value of cookie `name` in the request's Cookie header, if present.
 std::optional<std::string> cookie_value(const http::Request& request, std::string_view name);

@@ -69,6 +69,16 @@ std::optional<bool> JsonInput::boolean(const char* field) {
   return value->as_bool();
 }
 
+std::optional<int> JsonInput::integer(const char* field, int lo, int hi) {
+  const auto* value = get(field);
+  if (!value || value->is_null()) return std::nullopt;
+  if (!value->is_int64() || value->as_int64() < lo || value->as_int64() > hi) {
+    fail(field, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return std::nullopt;
+  }
+  return static_cast<int>(value->as_int64());
+}
+
 std::optional<std::optional<std::int64_t>> JsonInput::nullable_id(const char* field) {
   const auto* value = get(field);
   if (!value) return std::nullopt;

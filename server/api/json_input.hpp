@@ -22,6 +22,8 @@ class JsonInput {
   std::optional<std::string> text(const char* field, std::size_t min_len, std::size_t max_len);
   std::string required_text(const char* field, std::size_t min_len, std::size_t max_len);
   std::optional<bool> boolean(const char* field);
+  /// A whole number from `lo` to `hi`.
+  std::optional<int> integer(const char* field, int lo, int hi);
   /// An integer id; `present` distinguishes an explicit null (clear) from absence.
   std::optional<std::optional<std::int64_t>> nullable_id(const char* field);
   std::optional<std::vector<std::string>> tags(const char* field);

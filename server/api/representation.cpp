@@ -172,6 +172,8 @@ http::Problem to_problem(const domain::Refusal& refusal) {
       return {401, "unauthenticated", refusal.what()};
     case errc::rate_limited:
       return {429, "too_many_attempts", refusal.what()};
+    case errc::gone:
+      return {410, "gone", refusal.what()};
     case errc::invalid_argument:
     default:
       return {422, "invalid_request", refusal.what(), std::move(extra)};

@@ -7,6 +7,8 @@ void add_routes(http::Router& router, Services& services) {
   add_session_routes(router, services);
   add_ticket_routes(router, services);
   add_people_routes(router, services);
+  add_survey_routes(router, services);
+  add_job_routes(router, services);
 }
 
 }  // namespace hd::api

@@ -18,6 +18,12 @@ struct AuthOptions {
   bool secure_cookie = false;  ///< set the Secure flag (serve behind TLS)
 };
 
+/// [survey] settings the survey page and its API use.
+struct SurveyOptions {
+  int reopen_at_or_below = 2;
+  bool ask_nps = true, ask_ces = true, ask_comment = true;
+};
+
 /// What every handler may use. Owned by app/, outlives the router and every request.
 struct Services {
   store::Database& db;
@@ -27,6 +33,7 @@ struct Services {
   LoginLimiter& limiter;
   Metrics& metrics;
   CredentialCache& credentials;
+  SurveyOptions survey;
 };
 
 }  // namespace hd::api

@@ -134,7 +134,7 @@ int run_cli(int argc, char** argv) {
       memory.path = ":memory:";
       memory.readers = 1;
       store::Database db(memory);
-      api::Services services{db, clock, {}, {}, limiter, metrics, credentials};
+      api::Services services{db, clock, {}, {}, limiter, metrics, credentials, {}};
       api::add_routes(router, services);
       for (const auto& line : router.describe()) std::cout << line << "\n";
       return 0;

@@ -110,6 +110,23 @@ std::map<std::string, Setting> settings_of(Config& c) {
       {"survey.delay", duration_ms(c.survey.delay_ms)},
       {"survey.reminder_after", duration_ms(c.survey.reminder_after_ms)},
       {"survey.expire_after", duration_ms(c.survey.expire_after_ms)},
+      {"survey.reopen_at_or_below", integer(c.survey.reopen_at_or_below, 0, 5)},
+      {"survey.ask_nps", boolean(c.survey.ask_nps)},
+      {"survey.ask_ces", boolean(c.survey.ask_ces)},
+      {"survey.ask_comment", boolean(c.survey.ask_comment)},
+      {"survey.teams_without_survey", {[&c](std::string_view v) {
+         // Team ids separated by commas: each must be a number.
+         for (char ch : v)
+           if (!std::isdigit(static_cast<unsigned char>(ch)) && ch != ',' && ch != ' ')
+             return false;
+         c.survey.teams_without_survey = v;
+         return true;
+       }}},
+      {"jobs.workers", integer(c.jobs.workers, 1, 64)},
+      {"jobs.max_attempts", integer(c.jobs.max_attempts, 1, 100)},
+      {"jobs.first_retry", duration_ms(c.jobs.first_retry_ms)},
+      {"jobs.max_retry", duration_ms(c.jobs.max_retry_ms)},
+      {"jobs.lease", duration_ms(c.jobs.lease_ms)},
       {"mail.smtp_url", text(c.mail.smtp_url)},
       {"mail.from", text(c.mail.from)},
       {"mail.username", text(c.mail.username)},

@@ -7,6 +7,7 @@
 
 #include "api/services.hpp"
 #include "http/types.hpp"
+#include "jobs/runner.hpp"
 #include "store/connection.hpp"
 
 namespace hd::app {
@@ -30,7 +31,11 @@ struct Config {
     domain::Millis delay_ms = 3'600'000;
     domain::Millis reminder_after_ms = 3LL * 86'400'000;
     domain::Millis expire_after_ms = 7LL * 86'400'000;
+    int reopen_at_or_below = 2;  ///< a CSAT at or below this reopens the ticket
+    bool ask_nps = true, ask_ces = true, ask_comment = true;
+    std::string teams_without_survey;  ///< comma-separated team ids
   } survey;
+  jobs::JobOptions jobs;
   struct Mail {
     std::string smtp_url = "smtp://127.0.0.1:25";
     std::string from = "Helpdesk <helpdesk@localhost>";

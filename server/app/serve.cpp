@@ -1,15 +1,19 @@
 #include "app/serve.hpp"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sstream>
 #include <thread>
 
 #include "api/routes.hpp"
 #include "app/logging.hpp"
 #include "domain/calendar.hpp"
 #include "http/server.hpp"
+#include "jobs/satisfaction_jobs.hpp"
+#include "mail/smtp_sender.hpp"
 #include "store/migrations.hpp"
 
 namespace hd::app {
@@ -28,6 +32,22 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {host, static_cast<unsigned short>(port)};
 }
 
+jobs::SatisfactionSettings satisfaction_settings(const Config& config) {
+  jobs::SatisfactionSettings s;
+  s.public_url = config.server.public_url;
+  while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+  s.mail_from = config.mail.from;
+  s.reminder_after_ms = config.survey.reminder_after_ms;
+  s.expire_after_ms = config.survey.expire_after_ms;
+  s.reopen_at_or_below = config.survey.reopen_at_or_below;
+  std::string ids = config.survey.teams_without_survey;
+  for (auto& ch : ids)
+    if (ch == ',') ch = ' ';
+  std::istringstream in(ids);
+  for (std::int64_t id; in >> id;) s.teams_without_survey.insert(id);
+  return s;
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -43,12 +63,29 @@ int serve(const Config& config) {
   api::Metrics metrics;
   api::LoginLimiter limiter;
   api::CredentialCache credentials;
-  store::Database db(config.db, [&metrics](std::size_t n) { metrics.observe_write_batch(n); });
+  // The writer wakes the job runner after a commit that queued a job; the runner is made after
+  // the database it runs on, hence the pointer.
+  std::atomic<jobs::JobRunner*> runner_ptr{nullptr};
+  store::Database db(config.db, [&](const store::BatchCommitted& batch) {
+    metrics.observe_write_batch(batch.requests);
+    if (auto* runner = runner_ptr.load(); runner && batch.jobs_queued) runner->notify();
+  });
   for (const auto& name : store::migrate(db, clock.now_ms()))
     say(spdlog::level::info, "applied migration " + name);
 
-  api::Services services{
-      db, clock, {config.survey.delay_ms, &calendar}, config.auth, limiter, metrics, credentials};
+  mail::global_init();
+  mail::SmtpSender sender(
+      {config.mail.smtp_url, config.mail.from, config.mail.username, config.mail.password}, clock);
+  jobs::JobRunner runner(db, clock, config.jobs,
+                         [&](const std::string& what) { say(spdlog::level::warn, what); });
+  const store::TicketPolicy policy{config.survey.delay_ms, &calendar};
+  jobs::add_satisfaction_jobs(runner, db, clock, sender, satisfaction_settings(config), policy);
+  runner_ptr.store(&runner);
+  runner.start();
+
+  const api::SurveyOptions survey{config.survey.reopen_at_or_below, config.survey.ask_nps,
+                                  config.survey.ask_ces, config.survey.ask_comment};
+  api::Services services{db, clock, policy, config.auth, limiter, metrics, credentials, survey};
   http::Router router;
   api::add_routes(router, services);
   router.set_observer([&](const http::Completed& c) {
@@ -82,6 +119,7 @@ int serve(const Config& config) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  runner.stop();
   db.stop();
   say(spdlog::level::info, "stopped");
   return 0;

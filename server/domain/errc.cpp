@@ -28,6 +28,8 @@ class Category final : public boost::system::error_category {
         return "unauthenticated";
       case errc::rate_limited:
         return "rate limited";
+      case errc::gone:
+        return "gone";
     }
     return "unknown error";
   }

@@ -16,6 +16,7 @@ enum class errc {
   forbidden,           ///< the caller's role may not do this
   unauthenticated,     ///< no valid credentials
   rate_limited,        ///< too many attempts; try later
+  gone,                ///< it existed but is no longer usable (an expired link)
 };
 
 /// The error category that makes errc usable in boost::system::error_code.

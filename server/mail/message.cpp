@@ -33,19 +33,6 @@ bool is_printable_ascii(std::string_view s) {
   return true;
 }
 
-/// A msg-id as RFC 5322 writes it, loosely: "<left@right>" without space or control
-/// characters. Anything else taken from a received mail is dropped rather than echoed.
-bool is_valid_message_id(std::string_view id) {
-  if (id.size() < 5 || id.front() != '<' || id.back() != '>') return false;
-  const auto inner = id.substr(1, id.size() - 2);
-  const auto at = inner.find('@');
-  if (at == 0 || at == std::string_view::npos || at + 1 == inner.size()) return false;
-  for (char c : inner)
-    if (is_control(c) || is_space(c) || c == '<' || c == '>' || static_cast<unsigned char>(c) > 0x7e)
-      return false;
-  return true;
-}
-
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -74,6 +61,18 @@ std::string base64(std::string_view bytes) {
 
 }  // namespace
 
+bool is_valid_message_id(std::string_view id) {
+  if (id.size() < 5 || id.front() != '<' || id.back() != '>') return false;
+  const auto inner = id.substr(1, id.size() - 2);
+  const auto at = inner.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == inner.size()) return false;
+  for (char c : inner)
+    if (is_control(c) || is_space(c) || c == '<' || c == '>' ||
+        static_cast<unsigned char>(c) > 0x7e)
+      return false;
+  return true;
+}
+
 bool is_valid_address(std::string_view address) {
   const auto at = address.rfind('@');
   if (at == 0 || at == std::string_view::npos || at + 1 == address.size()) return false;
@@ -81,8 +80,17 @@ bool is_valid_address(std::string_view address) {
   for (char c : address) {
     if (is_control(c) || is_space(c)) return false;
     switch (c) {
-      case '<': case '>': case '(': case ')': case '[': case ']':
-      case ',': case ';': case ':': case '"': case '\\':
+      case '<':
+      case '>':
+      case '(':
+      case ')':
+      case '[':
+      case ']':
+      case ',':
+      case ';':
+      case ':':
+      case '"':
+      case '\\':
         return false;
       default:
         break;
@@ -166,7 +174,10 @@ std::string sanitize_header_value(std::string_view value) {
 
 std::string encode_header_text(std::string_view text) {
   const auto clean = sanitize_header_value(text);
-  if (is_printable_ascii(clean)) return clean;
+  // Plain ASCII stays readable, unless it would overrun RFC 5322's 998-character line limit:
+  // encoded words can be folded, bare text without spaces can't.
+  constexpr std::size_t kMaxPlain = 900;
+  if (is_printable_ascii(clean) && clean.size() <= kMaxPlain) return clean;
   // 75 characters per encoded word, 12 of them "=?UTF-8?B?" and "?=": 63 left for base64,
   // that is 15 groups of 4, carrying 45 bytes.
   constexpr std::size_t kMaxBytes = 45;

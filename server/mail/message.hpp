@@ -23,7 +23,8 @@ struct Mail {
   std::string message_id;   ///< "<...@...>"; empty: the relay adds one
   std::string in_reply_to;  ///< "<...@...>" of the mail this one answers; may be empty
   std::vector<std::string> references;  ///< thread ancestors, oldest first
-  /// Further headers such as Auto-Submitted or List-Unsubscribe; never the ones above.
+  /// Further headers such as Auto-Submitted, List-Unsubscribe or Reply-To; never one that the
+  /// fields above make, nor Cc, Bcc or Content-*: a Sender refuses those.
   std::vector<std::pair<std::string, std::string>> extra_headers;
 };
 
@@ -41,6 +42,10 @@ std::optional<Mailbox> parse_mailbox(std::string_view text);
 /// True for a plausible bare address: one '@' with text on both sides, no whitespace, no
 /// control characters, none of <>()[],;:" and no backslash.
 bool is_valid_address(std::string_view address);
+
+/// True for a msg-id as RFC 5322 writes it, loosely: "<left@right>" in printable ASCII without
+/// space. What fails is never written into a header.
+bool is_valid_message_id(std::string_view id);
 
 /// The part after the last '@' of the address in `from` ("Helpdesk <help@example.com>" ->
 /// "example.com"); "localhost" when `from` holds no address.
@@ -60,7 +65,8 @@ std::string ticket_thread_root(std::int64_t ticket_id, std::string_view domain);
 /// Makes `mail` part of the ticket's thread: Message-ID from ticket_message_id, References
 /// the thread root followed by the customer's mail, In-Reply-To the customer's mail when
 /// known, else the root. `customer_message_id` is the Message-ID of the customer's mail this
-/// one answers, as received ("<...>"), or empty (a web ticket, or a mail without one).
+/// one answers, as received ("<...>"), or empty (a web ticket, or a mail without one); one that
+/// fails is_valid_message_id is left out rather than echoed.
 void thread_into_ticket(Mail& mail, std::int64_t ticket_id, std::int64_t mail_id,
                         std::string_view domain, std::string_view customer_message_id = {});
 
@@ -78,8 +84,9 @@ std::string ticket_subject(std::int64_t ticket_id, std::string_view subject);
 std::string sanitize_header_value(std::string_view value);
 
 /// The value of an unstructured header (Subject, a display name) as RFC 2047 allows it: the
-/// sanitized text itself when it is printable ASCII, else a run of "=?UTF-8?B?...?=" words of
-/// at most 75 characters, split only between UTF-8 characters and folded with "\r\n ".
+/// sanitized text itself when it is printable ASCII of at most 900 characters, else a run of
+/// "=?UTF-8?B?...?=" words of at most 75 characters, split only between UTF-8 characters and folded
+/// with "\r\n ".
 std::string encode_header_text(std::string_view text);
 
 /// A mailbox as it is written in From or To: `address` alone, `"Name" <address>` for an ASCII

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "domain/clock.hpp"
 #include "mail/sender.hpp"

@@ -11,9 +11,9 @@ constexpr const char* kInsertSearchRow = "INSERT INTO ticket_search(ticket_id, b
 
 }  // namespace
 
-Database::Database(DbOptions options, std::function<void(std::size_t)> on_batch)
+Database::Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit)
     : options_(std::move(options)),
-      on_batch_(std::move(on_batch)),
+      on_commit_(std::move(on_commit)),
       writer_connection_(std::make_unique<Connection>(options_, false)),
       readers_(static_cast<std::size_t>(std::max(1, options_.readers))) {
   for (int i = 0; i < std::max(1, options_.readers); ++i)
@@ -86,13 +86,13 @@ void Database::writer_loop() {
         queue_.pop_front();
       }
     }
-    commit_batch(batch);
-    if (on_batch_) on_batch_(batch.size());
+    const bool jobs_queued = commit_batch(batch);
+    if (on_commit_) on_commit_({batch.size(), jobs_queued});
     batch.clear();
   }
 }
 
-void Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
   Connection& db = *writer_connection_;
   std::vector<std::exception_ptr> errors(batch.size());
   Tx tx(db);
@@ -100,10 +100,11 @@ void Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
     db.exec("BEGIN IMMEDIATE");
   } catch (...) {
     for (auto& job : batch) job->finish(std::current_exception());
-    return;
+    return false;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::size_t search_mark = tx.search_rows_.size();
+    const bool job_queued_before = tx.job_queued_;
     db.exec("SAVEPOINT request");
     try {
       batch[i]->run(tx);
@@ -115,6 +116,7 @@ void Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
       db.exec("ROLLBACK TO request");
       db.exec("RELEASE request");
       tx.search_rows_.resize(search_mark);
+      tx.job_queued_ = job_queued_before;
     }
   }
   try {
@@ -134,9 +136,11 @@ void Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
     }
     for (auto& error : errors)
       if (!error) error = failure;
+    tx.job_queued_ = false;
   }
   commits_.fetch_add(1);
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->finish(errors[i]);
+  return tx.job_queued_;
 }
 
 void Database::checkpoint_loop() {

@@ -30,11 +30,20 @@ class Tx {
   void index_for_search(std::int64_t ticket_id, std::string text) {
     search_rows_.emplace_back(ticket_id, std::move(text));
   }
+  /// Notes that this request queued a job, so the job runner is woken after the commit.
+  void note_job_queued() { job_queued_ = true; }
 
  private:
   friend class Database;
   Connection& connection_;
   std::vector<std::pair<std::int64_t, std::string>> search_rows_;
+  bool job_queued_ = false;
+};
+
+/// What the writer reports after each group commit.
+struct BatchCommitted {
+  std::size_t requests = 0;  ///< requests in the batch (committed or rolled back)
+  bool jobs_queued = false;  ///< a committed request queued a job
 };
 
 /// The SQLite backend: a pool of read-only connections on reader threads, and one writer
@@ -44,9 +53,9 @@ class Tx {
 /// Thread contract: read/write may be awaited from any executor; they resume there.
 class Database {
  public:
-  /// Opens (creating if needed) the database; does not migrate. `on_batch` is called on the
-  /// writer thread with the size of each committed batch (metrics).
-  explicit Database(DbOptions options, std::function<void(std::size_t)> on_batch = {});
+  /// Opens (creating if needed) the database; does not migrate. `on_commit` is called on the
+  /// writer thread after each group commit (metrics, waking the job runner); it must not block.
+  explicit Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -161,11 +170,12 @@ class Database {
   ReaderLease lease_reader();
   void enqueue(std::unique_ptr<WriteJob> job);
   void writer_loop();
-  void commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
+  /// Returns whether a committed request queued a job.
+  bool commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
   void checkpoint_loop();
 
   DbOptions options_;
-  std::function<void(std::size_t)> on_batch_;
+  std::function<void(const BatchCommitted&)> on_commit_;
   std::unique_ptr<Connection> writer_connection_;  ///< used only by the writer thread
 
   std::mutex readers_mutex_;  ///< guards idle_readers_

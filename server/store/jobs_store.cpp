@@ -18,7 +18,10 @@ constexpr const char* kClaim =
     "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1, "
     "updated_at = ?2 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?2 "
     "ORDER BY run_at, id LIMIT 1) RETURNING id, kind, payload, attempts";
-constexpr const char* kNextDue = "SELECT MIN(run_at) FROM jobs WHERE state = 'queued'";
+// When a worker next has something to do: a queued job comes due, or a lease runs out.
+constexpr const char* kNextDue =
+    "SELECT MIN(CASE state WHEN 'queued' THEN run_at ELSE lease_until END) FROM jobs "
+    "WHERE state IN ('queued', 'running')";
 constexpr const char* kFinish =
     "UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, updated_at = ? "
     "WHERE id = ?";
@@ -65,6 +68,7 @@ void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::i
   s.bind(5, now);
   s.bind(6, now);
   s.exec();
+  tx.note_job_queued();
 }
 
 std::optional<ClaimedJob> claim_due_job(Tx& tx, std::int64_t now, std::int64_t lease_ms) {

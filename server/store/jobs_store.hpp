@@ -34,7 +34,7 @@ void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::i
 /// Takes the earliest due job under a lease of `lease_ms`, counting the attempt.
 std::optional<ClaimedJob> claim_due_job(Tx& tx, std::int64_t now, std::int64_t lease_ms);
 
-/// The earliest run_at of a queued job, to sleep until then.
+/// When the earliest queued job is due or the earliest lease runs out, to sleep until then.
 std::optional<std::int64_t> next_job_due(Connection& db);
 
 /// The job succeeded.

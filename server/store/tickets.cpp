@@ -10,6 +10,7 @@
 #include "store/jobs_store.hpp"
 #include "store/people.hpp"
 #include "store/sql_values.hpp"
+#include "store/surveys.hpp"
 
 namespace hd::store {
 namespace json = boost::json;
@@ -236,6 +237,7 @@ void apply_effects(Tx& tx, const TicketRecord& t, const domain::LifeEffects& eff
     cancel.bind(1, now);
     cancel.bind(2, survey_job_key(t.id, episode_before));
     cancel.exec();
+    cancel_open_surveys(tx, t.id, now);
   }
   if (effects.resolved) {
     const int episode = t.life.resolution_episode;

@@ -1,0 +1,64 @@
+// The durable job queue as admins see it: what failed for good, and a way to try again.
+#include <boost/json/parse.hpp>
+
+#include "api/auth.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "store/jobs_store.hpp"
+
+namespace hd::api {
+namespace {
+namespace bh = http::beast_http;
+namespace json = boost::json;
+
+json::object job_json(const store::JobRecord& j) {
+  return {{"id", j.id},
+          {"kind", j.kind},
+          {"state", j.state},
+          {"payload", json::parse(j.payload)},
+          {"run_at", format_time(j.run_at)},
+          {"attempts", j.attempts},
+          {"last_error", j.last_error.empty() ? json::value() : json::value(j.last_error)},
+          {"created_at", format_time(j.created_at)},
+          {"updated_at", format_time(j.updated_at)}};
+}
+
+boost::asio::awaitable<http::Response> list_jobs(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, domain::Role::admin);
+  std::string state;
+  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
+    const std::string key = p.key, value = p.value;
+    if (key != "state")
+      throw http::Problem(400, "invalid_query", "Query parameter '" + key + "' is not known.");
+    if (value != "queued" && value != "running" && value != "done" && value != "dead" &&
+        value != "cancelled")
+      throw http::Problem(
+          400, "invalid_query",
+          "Query parameter 'state' must be one of queued, running, done, dead, cancelled.");
+    state = value;
+  }
+  auto load = [state](store::Connection& db) { return store::list_jobs(db, state, 200); };
+  const auto jobs = co_await s->db.read(std::move(load));
+  json::array items;
+  for (const auto& j : jobs) items.push_back(job_json(j));
+  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+}
+
+boost::asio::awaitable<http::Response> retry_job(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, domain::Role::admin);
+  const auto id = path_id(ctx);
+  auto retry = [id, now = s->clock.now_ms()](store::Tx& tx) {
+    return store::retry_job(tx, id, now);
+  };
+  const auto job = co_await write(s, std::move(retry));
+  co_return reply(ctx, bh::status::ok, job_json(job));
+}
+
+}  // namespace
+
+void add_job_routes(http::Router& router, Services& services) {
+  route(router, bh::verb::get, "/api/v1/jobs", services, list_jobs);
+  route(router, bh::verb::post, "/api/v1/jobs/{id}/retry", services, retry_job);
+}
+
+}  // namespace hd::api

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/services.hpp"
+#include "store/surveys.hpp"
+
+namespace hd::api {
+
+/// The HTML of the customer's survey pages: no login, no script, fast on a phone, accessible.
+/// Every value that a person wrote is escaped by the template engine.
+
+/// The questions, with `score` (1-5) chosen in advance when the mail's button said so.
+std::string survey_form_html(const store::SurveyContext& survey, const std::string& action,
+                             std::optional<int> score, const SurveyOptions& options,
+                             const std::string& error);
+
+/// A short page with a heading and a sentence (thanks, expired link, opted out, ...), and an
+/// optional form with one button posting to `action`.
+std::string message_html(const std::string& title, const std::string& text,
+                         const std::string& action = {}, const std::string& button = {});
+
+}  // namespace hd::api
