@@ -2,8 +2,8 @@
 // single-purpose token of a satisfaction mail. Reading never records anything (mail scanners
 // follow links); only a POST answers.
 #include <boost/url/params_view.hpp>
-#include <variant>
 #include <charconv>
+#include <variant>
 
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"

@@ -3,10 +3,11 @@
 #include <array>
 #include <random>
 
-#include "api/auth.hpp"
 #include "domain/calendar.hpp"
+#include "security/secrets.hpp"
 #include "store/jobs_store.hpp"
 #include "store/people.hpp"
+#include "store/surveys.hpp"
 #include "store/tickets.hpp"
 
 namespace hd::app {
@@ -77,7 +78,7 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
   const Millis start = now_ms - 90 * kDay;
 
   // People: three teams, a supervisor and an admin, four agents per team.
-  const std::string password_hash = api::hash_password(kDemoPassword);
+  const std::string password_hash = security::hash_password(kDemoPassword);
   std::vector<store::Id> team_ids;
   std::vector<std::vector<store::Id>> agents_by_team;
   db.write_blocking([&](store::Tx& tx) {
@@ -179,17 +180,38 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
               staff, at, policy);
           store::change_status(tx, id, Status::resolved, "", staff, at, policy);
         }
-        if (!step(24 * 60)) continue;
-        const store::Actor system{ActorKind::system, std::nullopt, Role::agent};
-        const auto surveyed =
-            store::change_status(tx, id, Status::follow_up, "", system, at, policy);
-        store::mark_job_done(tx, store::survey_job_key(id, surveyed.life.resolution_episode), at);
-        if (!step(24 * 60)) continue;
-        store::change_status(tx, id, Status::closed, "", system, at, policy);
+        // The satisfaction check goes out an hour later, through the same store functions as
+        // the live job; about half of the customers answer, mostly content.
+        const Millis survey_at = at + kHour;
+        if (survey_at >= now_ms) continue;  // still queued: the running server sends it
+        const auto salt = rng();  // the demo token is never mailed: any unique text will do
+        const std::string token_hash =
+            security::hash_secret("demo-" + std::to_string(id) + "-" + std::to_string(salt));
+        const auto ticket = store::find_ticket(tx.connection(), id);
+        const auto survey =
+            store::prepare_survey(tx, id, ticket->life.resolution_episode, token_hash, survey_at);
+        if (!survey) continue;
+        at = survey_at;
+        store::mark_survey_sent(tx, survey->survey.id, at, at + 3 * kDay, at + 7 * kDay, policy);
+        if (chance(0.45)) {
+          if (!step(600)) continue;
+          domain::SurveyAnswer answer;
+          answer.csat = std::discrete_distribution<int>({3, 4, 8, 30, 55})(rng) + 1;
+          answer.resolved = answer.csat >= 3 ? chance(0.95) : chance(0.4);
+          answer.nps = std::discrete_distribution<int>({2, 1, 1, 2, 2, 4, 5, 10, 18, 25, 30})(rng);
+          answer.ces = std::discrete_distribution<int>({2, 3, 5, 8, 15, 30, 37})(rng) + 1;
+          if (answer.csat <= 2) answer.comment = "It took too long to get a real answer.";
+          store::answer_survey(tx, token_hash, answer, 2, at, policy);
+        } else if (at + 7 * kDay < now_ms) {
+          store::expire_survey(tx, survey->survey.id, at + 7 * kDay, policy);
+        }
       }
       return 0;
     });
   }
+  // The history's mails belong to the past; surveys not due yet stay queued, so the demo's
+  // satisfaction loop runs live.
+  db.write_blocking([&](store::Tx& tx) { return store::settle_past_jobs(tx, now_ms); });
   summary.login_email = "admin@demo.test";
   summary.login_password = kDemoPassword;
   return summary;

@@ -56,7 +56,17 @@ JobRecord read_job(SQLite::Statement& s) {
 constexpr const char* kMarkDone =
     "UPDATE jobs SET state = 'done', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
 
+constexpr const char* kSettlePast =
+    "UPDATE jobs SET state = 'done', updated_at = ?1 WHERE state = 'queued' AND run_at <= ?1";
+
 }  // namespace
+
+int settle_past_jobs(Tx& tx, std::int64_t now) {
+  auto& s = tx.connection().statement(kSettlePast);
+  s.bind(1, now);
+  s.exec();
+  return tx.connection().changes();
+}
 
 void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
                const std::string& unique_key, std::int64_t now) {

@@ -301,6 +301,10 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
                     {"internal", message.internal}};
   if (effects.next_reply_ms) data["next_reply_ms"] = *effects.next_reply_ms;
   append_event(tx, t.id, "message", actor, now, data);
+  // The customer reads the agent's public replies by mail (queued with the reply: outbox).
+  if (message.author == ActorKind::agent && !message.internal)
+    queue_job(tx, "mail_agent_reply", json::serialize(json::object{{"message_id", record.id}}), now,
+              "mail_agent_reply:" + std::to_string(record.id), now);
   if (t.life.status != from) {
     json::object moved{{"from", domain::to_string(from)},
                        {"to", domain::to_string(t.life.status)},
@@ -458,6 +462,10 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
   const domain::TicketLife before = t.life;
   insert_message(tx, t, {ActorKind::customer, false, ticket.body, {}}, actor, now, policy);
   assert(t.life == before && t.message_count == 1);
+  // Customers who wrote in (web form, mail) get an acknowledgement with a link to follow it.
+  if (ticket.channel == domain::Channel::web || ticket.channel == domain::Channel::email)
+    queue_job(tx, "mail_ticket_received", json::serialize(json::object{{"ticket_id", t.id}}), now,
+              "mail_ticket_received:" + std::to_string(t.id), now);
   return t;
 }
 
