@@ -13,6 +13,7 @@ void add_session_routes(http::Router& router, Services& services);
 void add_ticket_routes(http::Router& router, Services& services);
 void add_people_routes(http::Router& router, Services& services);
 void add_survey_routes(http::Router& router, Services& services);
+void add_portal_routes(http::Router& router, Services& services);
 void add_job_routes(http::Router& router, Services& services);
 
 }  // namespace hd::api

@@ -7,6 +7,7 @@
 
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"
+#include "api/page_layout.hpp"
 #include "api/routes.hpp"
 #include "api/survey_page.hpp"
 #include "security/secrets.hpp"
@@ -97,18 +98,7 @@ boost::asio::awaitable<http::Response> answer_json(Services* s, http::Context ct
 }
 
 http::Response html(const http::Context& ctx, bh::status status, std::string body) {
-  http::Response res{status, ctx.request.version()};
-  res.set(bh::field::content_type, "text/html; charset=utf-8");
-  // No scripts, no third parties, no framing; the form posts only to us.
-  res.set(
-      "Content-Security-Policy",
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  res.set(bh::field::cache_control, "no-store");
-  res.set("Referrer-Policy", "no-referrer");  // the token is in the URL
-  res.keep_alive(ctx.request.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
+  return html_response(ctx.request, status, std::move(body));
 }
 
 http::Response problem_page(const http::Context& ctx, const http::Problem& p) {

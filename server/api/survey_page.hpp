@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "api/page_layout.hpp"
 #include "api/services.hpp"
 #include "store/surveys.hpp"
 
@@ -15,10 +16,5 @@ namespace hd::api {
 std::string survey_form_html(const store::SurveyContext& survey, const std::string& action,
                              std::optional<int> score, const SurveyOptions& options,
                              const std::string& error);
-
-/// A short page with a heading and a sentence (thanks, expired link, opted out, ...), and an
-/// optional form with one button posting to `action`.
-std::string message_html(const std::string& title, const std::string& text,
-                         const std::string& action = {}, const std::string& button = {});
 
 }  // namespace hd::api

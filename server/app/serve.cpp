@@ -12,6 +12,7 @@
 #include "app/logging.hpp"
 #include "domain/calendar.hpp"
 #include "http/server.hpp"
+#include "jobs/customer_mail_jobs.hpp"
 #include "jobs/satisfaction_jobs.hpp"
 #include "mail/smtp_sender.hpp"
 #include "store/migrations.hpp"
@@ -80,6 +81,8 @@ int serve(const Config& config) {
                          [&](const std::string& what) { say(spdlog::level::warn, what); });
   const store::TicketPolicy policy{config.survey.delay_ms, &calendar};
   jobs::add_satisfaction_jobs(runner, db, clock, sender, satisfaction_settings(config), policy);
+  jobs::add_customer_mail_jobs(runner, db, clock, sender,
+                               {satisfaction_settings(config).public_url, config.mail.from});
   runner_ptr.store(&runner);
   runner.start();
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "jobs/mail_delivery.hpp"
+#include "jobs/mail_numbers.hpp"
 #include "mail/message.hpp"
 #include "mail/templates.hpp"
 #include "security/secrets.hpp"
@@ -14,13 +16,6 @@ namespace json = boost::json;
 using store::Id;
 
 namespace {
-
-// Message-IDs are derived from what a mail is, so that a retried mail keeps its Message-ID and
-// a receiving system can drop a duplicate: per survey, the check (1), the reminder (2), and
-// per agent notification (3 + the agent's id, times 4 to stay apart).
-std::int64_t survey_mail_number(Id survey_id, int kind) {
-  return survey_id * 4 + kind;
-}
 
 struct Context {
   store::Database& db;
@@ -35,28 +30,10 @@ json::object payload_of(const store::ClaimedJob& job) {
   return json::parse(job.payload).as_object();
 }
 
-// Sends, turning a permanent refusal into a failure that retrying cannot fix.
-void send(Context& c, const mail::Mail& mail) {
-  try {
-    c.sender.send(mail);
-  } catch (const mail::SendError& e) {
-    if (e.permanent) throw PermanentFailure(e.what());
-    throw;
-  }
-}
-
 mail::Mail to_customer(const Context& c, const store::SurveyContext& s, mail::RenderedMail body,
-                       std::int64_t mail_number) {
-  mail::Mail m;
-  m.from = c.settings.mail_from;
-  m.to = s.ticket.customer.email;
-  m.to_name = s.ticket.customer.name;
-  m.subject = std::move(body.subject);
-  m.text = std::move(body.text);
-  m.html = std::move(body.html);
-  m.extra_headers = std::move(body.headers);
-  mail::thread_into_ticket(m, s.ticket.id, mail_number, c.domain);
-  return m;
+                       std::int64_t number) {
+  return compose(c.settings.mail_from, s.ticket.customer.email, s.ticket.customer.name,
+                 std::move(body), s.ticket.id, number, c.domain);
 }
 
 mail::SurveyInvitation invitation(const Context& c, const store::SurveyContext& s,
@@ -91,10 +68,10 @@ void satisfaction_check(Context& c, const store::ClaimedJob& job) {
                                  c.clock.now_ms());
   });
   if (!survey) return;  // reopened or closed since: no survey for this episode
-  const auto number = survey_mail_number(survey->survey.id, 1);
+  const auto number = mail_number(MailKind::survey_check, survey->survey.id);
   const auto mail = to_customer(
       c, *survey, mail::render_satisfaction_check(invitation(c, *survey, token)), number);
-  send(c, mail);
+  deliver(c.sender, mail);
   c.db.write_blocking([&](store::Tx& tx) {
     const auto now = c.clock.now_ms();
     if (store::mark_survey_sent(tx, survey->survey.id, now, now + c.settings.reminder_after_ms,
@@ -113,8 +90,8 @@ void survey_reminder(Context& c, const store::ClaimedJob& job) {
   if (!survey) return;  // answered, expired or cancelled: no reminder
   const auto mail =
       to_customer(c, *survey, mail::render_survey_reminder(invitation(c, *survey, token)),
-                  survey_mail_number(survey_id, 2));
-  send(c, mail);
+                  mail_number(MailKind::survey_reminder, survey_id));
+  deliver(c.sender, mail);
   c.db.write_blocking([&](store::Tx& tx) {
     const auto now = c.clock.now_ms();
     store::mark_reminded(tx, survey_id, now);
@@ -184,18 +161,10 @@ void notify_agent(Context& c, const store::ClaimedJob& job) {
     n.score = static_cast<int>(data.at("csat").as_int64());
     if (const auto* comment = data.if_contains("comment")) n.comment = comment->as_string();
   }
-  auto body = mail::render_agent_notification(n);
-  mail::Mail m;
-  m.from = c.settings.mail_from;
-  m.to = facts.user->email;
-  m.to_name = facts.user->name;
-  m.subject = std::move(body.subject);
-  m.text = std::move(body.text);
-  m.html = std::move(body.html);
-  m.extra_headers = std::move(body.headers);
-  mail::thread_into_ticket(m, ticket_id, survey_mail_number(survey_id, 3) * 4 + user_id * 64,
-                           c.domain);
-  send(c, m);
+  const auto m = compose(c.settings.mail_from, facts.user->email, facts.user->name,
+                         mail::render_agent_notification(n), ticket_id,
+                         mail_number(MailKind::agent_notification, survey_id, user_id), c.domain);
+  deliver(c.sender, m);
   c.db.write_blocking([&](store::Tx& tx) {
     store::record_mail(tx, ticket_id, "agent_notification", m.to, m.message_id, c.clock.now_ms());
     return 0;

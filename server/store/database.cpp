@@ -50,10 +50,14 @@ Database::ReaderLease Database::lease_reader() {
 void Database::enqueue(std::unique_ptr<WriteJob> job) {
   {
     std::lock_guard lock(queue_mutex_);
-    if (stopping_) throw std::runtime_error("the database is shutting down");
-    queue_.push_back(std::move(job));
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      queue_ready_.notify_one();
+      return;
+    }
   }
-  queue_ready_.notify_one();
+  // Refused through the job's own completion, so that an awaiting coroutine gets the error.
+  job->finish(std::make_exception_ptr(std::runtime_error("the database is shutting down")));
 }
 
 void Database::stop() {

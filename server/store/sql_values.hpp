@@ -29,8 +29,8 @@ void bind_optional(SQLite::Statement& s, Key key, const std::optional<T>& value)
     s.bind(key);
 }
 
-/// Turns free text into an FTS5 query of quoted terms, so that user input is always matched
-/// as words and never parsed as FTS5 syntax.
+/// Turns free text into an FTS5 query of quoted terms (empty for blank text: no query), so that
+/// user input is always matched as words and never parsed as FTS5 syntax.
 inline std::string fts_phrase_query(std::string_view text) {
   std::string query, term;
   auto flush = [&] {

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cassert>
 
@@ -295,7 +296,8 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
   record.author_id =
       message.author == ActorKind::customer ? std::optional(t.customer.id) : actor.user_id;
   ++t.message_count;
-  tx.index_for_search(t.id, message.body);
+  // Each message is indexed with the subject, so that a search for words from both finds it.
+  tx.index_for_search(t.id, t.subject + "\n" + message.body);
   json::object data{{"message_id", record.id},
                     {"author", domain::to_string(message.author)},
                     {"internal", message.internal}};
@@ -303,7 +305,8 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
   append_event(tx, t.id, "message", actor, now, data);
   // The customer reads the agent's public replies by mail (queued with the reply: outbox).
   if (message.author == ActorKind::agent && !message.internal)
-    queue_job(tx, "mail_agent_reply", json::serialize(json::object{{"message_id", record.id}}), now,
+    queue_job(tx, "mail_agent_reply",
+              json::serialize(json::object{{"ticket_id", t.id}, {"message_id", record.id}}), now,
               "mail_agent_reply:" + std::to_string(record.id), now);
   if (t.life.status != from) {
     json::object moved{{"from", domain::to_string(from)},
@@ -349,7 +352,9 @@ std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
   bind_optional(s, ":customer", q.customer_id);
   bind_optional(s, ":customer_email", q.customer_email);
   bind_optional(s, ":tag", q.tag);
-  if (q.text) s.bind(":text", fts_phrase_query(*q.text));
+  // Blank text matches everything, as if there were no text filter.
+  if (const auto phrase = q.text ? fts_phrase_query(*q.text) : ""; !phrase.empty())
+    s.bind(":text", phrase);
   bind_optional(s, ":created_after", q.created_after);
   bind_optional(s, ":created_before", q.created_before);
   bind_optional(s, ":updated_after", q.updated_after);
@@ -423,7 +428,9 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
   t.team_id = ticket.team_id;
   t.assignee_id = ticket.assignee_id;
   t.linked_ticket_id = ticket.linked_ticket_id;
-  t.tags = ticket.tags;
+  t.tags = ticket.tags;  // stored once each and read back sorted: answer the same
+  std::sort(t.tags.begin(), t.tags.end());
+  t.tags.erase(std::unique(t.tags.begin(), t.tags.end()), t.tags.end());
   t.created_at = t.updated_at = now;
   t.life = domain::start_life(now, false);
   auto& s = db.statement(kInsertTicket);
@@ -442,7 +449,7 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
   s.bind(i++, 0);
   s.exec();
   t.id = db.last_insert_id();
-  for (const auto& tag : ticket.tags) {
+  for (const auto& tag : t.tags) {
     auto& insert = db.statement(kInsertTag);
     insert.bind(1, t.id);
     insert.bind(2, tag);
@@ -493,12 +500,12 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
   if (patch.assignee_id && *patch.assignee_id != t.assignee_id) {
     append_event(
         tx, id, "assigned", actor, now,
-        {{"from", id_or_null(t.assignee_id)}, {"assignee_id", id_or_null(**patch.assignee_id)}});
+        {{"from", id_or_null(t.assignee_id)}, {"assignee_id", id_or_null(*patch.assignee_id)}});
     t.assignee_id = *patch.assignee_id;
   }
   if (patch.team_id && *patch.team_id != t.team_id) {
     append_event(tx, id, "team", actor, now,
-                 {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(**patch.team_id)}});
+                 {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(*patch.team_id)}});
     t.team_id = *patch.team_id;
   }
   if (patch.tags && *patch.tags != t.tags) {
@@ -513,6 +520,8 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
 std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const NewMessage& message,
                                                    const Actor& actor, Millis now,
                                                    const TicketPolicy& policy) {
+  if (message.then_status && message.author == ActorKind::customer)
+    throw Refusal(errc::invalid_argument, "Only an agent reply can set a status.", "status");
   TicketRecord t = load_for_write(tx, ticket_id);
   if (message.author == ActorKind::customer && t.life.status == Status::closed) {
     // Closed is final: the customer's message opens a new ticket linked to this one.
@@ -525,8 +534,6 @@ std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const N
     auto messages = list_messages(tx.connection(), created.id);
     return {messages.back(), created};
   }
-  if (message.then_status && message.author == ActorKind::customer)
-    throw Refusal(errc::invalid_argument, "Only an agent reply can set a status.", "status");
   if (message.then_status) {
     const auto allowed = domain::allowed_moves(t.life.status, actor.role);
     if (std::find(allowed.begin(), allowed.end(), *message.then_status) == allowed.end() &&
@@ -564,7 +571,9 @@ TicketRecord change_status(Tx& tx, Id id, Status to, const std::string& note, co
     throw Refusal(errc::illegal_transition,
                   std::string("A ticket in '") + std::string(domain::to_string(from)) +
                       "' cannot move to '" + std::string(domain::to_string(to)) + "'.",
-                  "status", domain::allowed_moves(from, actor.role));
+                  "status",
+                  actor.kind == ActorKind::system ? std::vector<Status>{}
+                                                  : domain::allowed_moves(from, actor.role));
   move_to(tx, t, to, note, actor, now, policy);
   save_ticket(tx, t, now);
   return load_for_write(tx, id);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/jobs_store.hpp"
+#include "store/people.hpp"
 #include "store/tickets.hpp"
 #include "temp_database.hpp"
 
@@ -29,6 +30,8 @@ constexpr const char* kRecordFutureMigration =
 constexpr const char* kCreateMigrationsTableByHand =
     "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at INTEGER NOT NULL)";
+constexpr const char* kRecordMigrationByHand =
+    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)";
 constexpr const char* kCreateClashingTable = "CREATE TABLE jobs (something_else TEXT)";
 constexpr const char* kDropClashingTable = "DROP TABLE jobs";
 
@@ -117,9 +120,9 @@ TEST_CASE("migrate on an empty database applies every embedded migration and rec
   CHECK(current(db));
 
   const auto objects = schema_objects(db);
-  for (const char* table : {"schema_migrations", "teams", "users", "sessions", "api_tokens",
-                            "customers", "tickets", "ticket_tags", "messages", "ticket_events",
-                            "ticket_search", "jobs"}) {
+  for (const char* table :
+       {"schema_migrations", "teams", "users", "sessions", "api_tokens", "customers", "tickets",
+        "ticket_tags", "messages", "ticket_events", "ticket_search", "jobs"}) {
     CAPTURE(table);
     CHECK(has_object(objects, "table", table));
   }
@@ -146,6 +149,53 @@ TEST_CASE("a second migrate applies nothing and changes nothing, also after a re
   CHECK(migrate(temp.db(), kMigratedAt + 2000).empty());
   CHECK(schema_objects(temp.db()) == objects);
   CHECK(migration_rows(temp.db()) == rows);
+}
+
+TEST_CASE("migrate brings a database of an earlier release up to date and keeps its data") {
+  const auto migrations = embedded_migrations();
+  for (std::size_t done = 1; done < migrations.size(); ++done) {
+    CAPTURE(done);
+    TempDatabase temp(TempDatabase::Schema::empty);
+    // The database as the release with the first `done` migrations left it, with some data.
+    temp.db().write_blocking([&](Tx& tx) {
+      tx.connection().exec(kCreateMigrationsTableByHand);
+      for (std::size_t i = 0; i < done; ++i) {
+        tx.connection().exec(migrations[i].sql);
+        auto& record = tx.connection().statement(kRecordMigrationByHand);
+        record.bind(1, migrations[i].version);
+        record.bind(2, migrations[i].name);
+        record.bind(3, kMigratedAt - 1);
+        record.exec();
+      }
+      return create_team(tx, "Kept", kMigratedAt - 1).id;
+    });
+    CHECK(applied_version(temp.db()) == migrations[done - 1].version);
+    CHECK_FALSE(current(temp.db()));
+
+    std::vector<std::string> pending;
+    for (std::size_t i = done; i < migrations.size(); ++i) pending.emplace_back(migrations[i].name);
+    CHECK(migrate(temp.db(), kMigratedAt) == pending);
+    CHECK(current(temp.db()));
+    const auto rows = migration_rows(temp.db());
+    REQUIRE(rows.size() == migrations.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      CHECK(std::get<2>(rows[i]) == (i < done ? kMigratedAt - 1 : kMigratedAt));
+    const auto teams = temp.db().read_blocking([](Connection& c) { return list_teams(c); });
+    REQUIRE(teams.size() == 1);
+    CHECK(teams[0].name == "Kept");
+    // The upgraded schema is the same as a fresh one's (but for the text of the bookkeeping
+    // table, created by hand above).
+    TempDatabase fresh;
+    auto without_bookkeeping = [](std::vector<SchemaObject> objects) {
+      std::erase_if(objects, [](const SchemaObject& o) {
+        return std::get<1>(o) == "schema_migrations" ||
+               std::get<1>(o).starts_with("sqlite_autoindex_schema_migrations");
+      });
+      return objects;
+    };
+    CHECK(without_bookkeeping(schema_objects(temp.db())) ==
+          without_bookkeeping(schema_objects(fresh.db())));
+  }
 }
 
 TEST_CASE("a database written by a newer Helpdesk makes migrate throw SchemaTooNew") {

@@ -73,7 +73,7 @@ class TempDatabase {
   enum class Schema { migrated, empty };
   /// Changes the options before the database is opened.
   using Adjust = std::function<void(DbOptions&)>;
-  using OnBatch = std::function<void(std::size_t)>;
+  using OnBatch = std::function<void(const BatchCommitted&)>;
 
   explicit TempDatabase(Schema schema = Schema::migrated, OnBatch on_batch = {},
                         const Adjust& adjust = {})
