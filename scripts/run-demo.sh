@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds a release binary, writes demo data into an embedded SQLite
-# file (once) and starts the server on http://localhost:8080.
+# file (once) and starts the server on http://localhost:8080. The mails the demo sends
+# (satisfaction surveys, replies, sign-in links) go to a local mail catcher: data/mail/new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
-mkdir -p data
+mkdir -p data/mail
 db=data/helpdesk.db
 ./build/release/server/helpdesk seed-demo --db "$db"
+
+/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox data/mail &
+catcher=$!
+trap 'kill $catcher 2>/dev/null || true' EXIT
+
 echo
 echo "Helpdesk: http://localhost:8080   demo login: admin@demo.test / demo-password"
-echo "(also lead@demo.test and agent1@demo.test ... agent12@demo.test, same password)"
-exec ./build/release/server/helpdesk serve --config config/helpdesk.toml --db "$db" --listen 0.0.0.0:8080
+echo "  (also lead@demo.test and agent1@demo.test ... agent12@demo.test, same password)"
+echo "  customers: http://localhost:8080/support and http://localhost:8080/my"
+echo "  API: http://localhost:8080/api/v1/openapi.json   mails sent: data/mail/new/"
+HELPDESK_MAIL_SMTP_URL=smtp://127.0.0.1:2525 HELPDESK_SERVER_PUBLIC_URL=http://localhost:8080 \
+  ./build/release/server/helpdesk serve --config config/helpdesk.toml --db "$db" --listen 0.0.0.0:8080

@@ -24,6 +24,15 @@ constexpr domain::Millis kSessionLength = 30LL * 86'400'000;
 constexpr int kFormsPerHour = 5;  // contact forms and link requests per address
 constexpr domain::Millis kHour = 3'600'000;
 
+constexpr const char* kHome = R"(<h1>Helpdesk</h1>
+<p>How can we help?</p>
+<ul class="tickets">
+<li><a href="/support">Contact support</a><br><span class="meta">Tell us what you need; we answer by mail.</span></li>
+<li><a href="/my">Your requests</a><br><span class="meta">Follow and answer the requests you sent us.</span></li>
+</ul>
+<p class="meta">For support teams and integrations: the <a href="/api/v1/openapi.json">API description</a> (OpenAPI 3.1).</p>
+)";
+
 constexpr const char* kContactForm = R"(<h1>Contact support</h1>
 <p>Tell us what you need; we answer by mail and you can follow your request online.</p>
 {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
@@ -164,6 +173,10 @@ http::Response problem_page(const http::Context& ctx, const http::Problem& p) {
       html_response(ctx.request, bh::int_to_status(p.status), message_html("Sorry", p.detail));
   for (const auto& [name, value] : p.headers) res.set(name, value);
   return res;
+}
+
+boost::asio::awaitable<http::Response> home(Services*, http::Context ctx) {
+  co_return page(ctx, bh::status::ok, "Helpdesk", kHome, data{});
 }
 
 boost::asio::awaitable<http::Response> contact_form(Services*, http::Context ctx) {
@@ -391,6 +404,7 @@ boost::asio::awaitable<http::Response> customer_reply(Services* s, http::Context
 }  // namespace
 
 void add_portal_routes(http::Router& router, Services& services) {
+  route(router, bh::verb::get, "/", services, home);
   route(router, bh::verb::get, "/support", services, contact_form);
   route(router, bh::verb::post, "/support", services, submit_contact);
   route(router, bh::verb::get, "/my", services, portal_home);
