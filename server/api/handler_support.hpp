@@ -40,11 +40,6 @@ inline http::Response reply(const http::Context& ctx, http::beast_http::status s
 }
 
 /// The `ETag` of a versioned resource.
-inline std::string etag(std::int64_t version) {
-  std::string tag = std::to_string(version);  // built in place: g++ 12 warns falsely on "\"" + s
-  tag.insert(tag.begin(), '"');
-  tag.push_back('"');
-  return tag;
-}
+inline std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 }  // namespace hd::api

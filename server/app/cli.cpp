@@ -104,6 +104,7 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   auto* routes_cmd = app.add_subcommand("routes", "Print every HTTP route and exit");
+  add_common(routes_cmd);  // accepted like everywhere; the routes don't depend on them
 
   CLI11_PARSE(app, argc, argv);
   try {

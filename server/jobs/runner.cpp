@@ -40,8 +40,19 @@ void JobRunner::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  const bool had_workers = !workers_.empty();
   for (auto& worker : workers_) worker.join();
   workers_.clear();
+  if (!had_workers) return;
+  // Every worker has finished its job; anything still marked running (an outcome that could
+  // not be recorded) goes back to the queue rather than waiting out its lease.
+  try {
+    db_.write_blocking([now = clock_.now_ms()](store::Tx& tx) {
+      return store::release_leases(tx, std::nullopt, now);
+    });
+  } catch (const std::exception& e) {
+    log_(std::string("could not release job leases: ") + e.what());
+  }
 }
 
 domain::Millis JobRunner::backoff(int attempt) {
