@@ -40,6 +40,8 @@ inline http::Response reply(const http::Context& ctx, http::beast_http::status s
 }
 
 /// The `ETag` of a versioned resource.
-inline std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+inline std::string etag(std::int64_t version) {
+  return "\"" + std::to_string(version) + "\"";
+}
 
 }  // namespace hd::api

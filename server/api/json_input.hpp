@@ -54,6 +54,13 @@ class JsonInput {
   std::string prefix_;
 };
 
+/// Characters (code points) in valid UTF-8 text: limits count characters, not bytes.
+std::size_t char_count(std::string_view utf8);
+
+/// True for well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+/// The JSON parser checks this itself; form posts are checked with it.
+bool is_valid_utf8(std::string_view text);
+
 /// Validates an email address enough to catch typos (one @, a dot in the domain, no spaces).
 bool looks_like_email(std::string_view email);
 

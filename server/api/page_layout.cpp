@@ -21,6 +21,7 @@ ul.tickets{list-style:none;padding:0}ul.tickets li{background:#fff;border:1px so
 .msg{background:#fff;border:1px solid #c5cad3;border-radius:.5rem;padding:.6rem .8rem;margin:0 0 .75rem;white-space:pre-wrap}
 .msg.agent{border-left:4px solid #1a56c4}.meta{font-size:.85rem;color:#3d4555;margin:0 0 .3rem}
 a{color:#1a56c4}
+h1,p,li,.msg,legend{overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:0 0 .5rem}
 p.ticket{color:#3d4555;margin:0 0 1.25rem}
 fieldset{border:1px solid #c5cad3;border-radius:.5rem;margin:0 0 1rem;padding:.75rem 1rem;background:#fff}

@@ -106,7 +106,14 @@ std::map<std::string, std::string> form_fields(const std::string& body) {
   } catch (const boost::system::system_error&) {
     throw http::Problem(400, "malformed_form", "The form could not be read.");
   }
+  for (const auto& [key, value] : fields)
+    if (!is_valid_utf8(key) || !is_valid_utf8(value))
+      throw http::Problem(400, "malformed_form", "The form holds text that is not valid UTF-8.");
   return fields;
+}
+
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
 http::Response page(const http::Context& ctx, bh::status status, const std::string& title,
@@ -199,12 +206,12 @@ boost::asio::awaitable<http::Response> submit_contact(Services* s, http::Context
     std::string error;
     if (!looks_like_email(t.customer.email))
       error = "Please enter a valid email address.";
-    else if (t.subject.empty() || t.subject.size() > 1000)
+    else if (blank(t.subject) || char_count(t.subject) > 250)
       error = "Please enter a subject (up to 250 characters).";
-    else if (t.body.empty() || t.body.size() > 100'000)
-      error = "Please describe what you need.";
-    else if (t.customer.name.size() > 200)
-      error = "Please shorten your name.";
+    else if (blank(t.body) || char_count(t.body) > 100'000)
+      error = "Please describe what you need (up to 100,000 characters).";
+    else if (char_count(t.customer.name) > 200)
+      error = "Please shorten your name (up to 200 characters).";
     if (!error.empty()) {
       data values;
       values.set("error", error);
@@ -320,13 +327,17 @@ boost::asio::awaitable<http::Response> sign_in(Services* s, http::Context ctx) {
 }
 
 boost::asio::awaitable<http::Response> sign_out(Services* s, http::Context ctx) {
-  if (auto who = co_await signed_in(s, ctx)) {
-    check_csrf(*who, form_fields(ctx.request.body()));
-    auto end = [hash = hash_secret(*cookie_value(ctx.request, kCustomerCookie))](store::Tx& tx) {
-      store::delete_customer_session(tx, hash);
-      return 0;
-    };
-    co_await write(s, std::move(end));
+  try {
+    if (auto who = co_await signed_in(s, ctx)) {
+      check_csrf(*who, form_fields(ctx.request.body()));
+      auto end = [hash = hash_secret(*cookie_value(ctx.request, kCustomerCookie))](store::Tx& tx) {
+        store::delete_customer_session(tx, hash);
+        return 0;
+      };
+      co_await write(s, std::move(end));
+    }
+  } catch (const http::Problem& p) {
+    co_return problem_page(ctx, p);
   }
   auto res = redirect(ctx, "/my");
   res.set(bh::field::set_cookie,
@@ -384,7 +395,7 @@ boost::asio::awaitable<http::Response> customer_reply(Services* s, http::Context
     check_csrf(*who, fields);
     const auto ticket = co_await own_ticket(s, *who, path_id(ctx));
     const auto body = fields.contains("body") ? fields.at("body") : std::string();
-    if (body.find_first_not_of(" \t\r\n") == std::string::npos || body.size() > 100'000)
+    if (blank(body) || char_count(body) > 100'000)
       throw http::Problem(422, "invalid_request",
                           "Please write a reply (up to 100,000 characters).");
     const store::Actor customer{domain::ActorKind::customer, std::nullopt, domain::Role::agent};
