@@ -24,18 +24,25 @@ json::value optional_time(const std::optional<Millis>& t) {
 }  // namespace
 
 std::string format_time(Millis t) {
-  // date's calendar arithmetic with a fixed-width print: date::format goes through iostreams,
-  // which made time formatting the largest cost of a ticket list page.
+  // date's calendar arithmetic with fixed-width digits written directly: formatting through
+  // iostreams or printf made times the largest cost of a ticket list page.
   using namespace std::chrono;
   const date::sys_time<milliseconds> tp{milliseconds{t}};
   const auto day = date::floor<date::days>(tp);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<milliseconds> time{tp - day};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(time.hours().count()),
-                int(time.minutes().count()), int(time.seconds().count()),
-                int(time.subseconds().count()));
+  std::string text = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](std::size_t at, long long value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, int(ymd.year()), 4);
+  put(5, unsigned(ymd.month()), 2);
+  put(8, unsigned(ymd.day()), 2);
+  put(11, time.hours().count(), 2);
+  put(14, time.minutes().count(), 2);
+  put(17, time.seconds().count(), 2);
+  put(20, time.subseconds().count(), 3);
   return text;
 }
 

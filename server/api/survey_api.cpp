@@ -82,10 +82,16 @@ boost::asio::awaitable<http::Response> get_survey(Services* s, http::Context ctx
 boost::asio::awaitable<http::Response> answer_json(Services* s, http::Context ctx) {
   JsonInput in(ctx.request);
   domain::SurveyAnswer answer;
-  if (!in.root().contains("csat")) in.fail("csat", "is required");
-  if (!in.root().contains("resolved")) in.fail("resolved", "is required");
-  answer.csat = in.integer("csat", 1, 5).value_or(0);
-  answer.resolved = in.boolean("resolved").value_or(false);
+  const auto csat = in.integer("csat", 1, 5);
+  const auto resolved = in.boolean("resolved");
+  auto missing = [&](const char* field) {
+    const auto* value = in.root().if_contains(field);
+    return !value || value->is_null();
+  };
+  if (missing("csat")) in.fail("csat", "is required");
+  if (missing("resolved")) in.fail("resolved", "is required: true or false");
+  answer.csat = csat.value_or(0);
+  answer.resolved = resolved.value_or(false);
   answer.nps = in.integer("nps", 0, 10);
   answer.ces = in.integer("ces", 1, 7);
   answer.comment = in.text("comment", 0, 5000).value_or("");

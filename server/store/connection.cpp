@@ -5,8 +5,11 @@
 namespace hd::store {
 
 Connection::Connection(const DbOptions& options, bool read_only)
+    // NOMUTEX: a connection is used by one thread at a time (see the class comment), so
+    // SQLite's locking on every call would be pure overhead.
     : db_(options.path,
-          read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+          (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
+              SQLite::OPEN_NOMUTEX) {
   db_.setBusyTimeout(options.busy_timeout_ms);
   if (read_only) {
     db_.exec("PRAGMA query_only = ON");

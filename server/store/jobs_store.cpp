@@ -147,6 +147,7 @@ JobRecord retry_job(Tx& tx, std::int64_t id, std::int64_t now) {
   if (tx.connection().changes() == 0)
     throw domain::Refusal(domain::errc::not_found,
                           "Job " + std::to_string(id) + " does not exist or is not dead.");
+  tx.note_job_queued();  // wake the runner: the job is due now
   auto& find = tx.connection().statement(kFindJob);
   find.bind(1, id);
   find.executeStep();

@@ -261,6 +261,7 @@ AnswerResult answer_survey(Tx& tx, const std::string& token_hash,
       {"survey_id", c.survey.id}, {"csat", answer.csat}, {"resolved", answer.resolved}};
   if (answer.nps) data["nps"] = *answer.nps;
   if (answer.ces) data["ces"] = *answer.ces;
+  if (!answer.comment.empty()) data["comment"] = answer.comment;
   system_event(tx, c.ticket.id, "survey_answered", now, data);
 
   AnswerResult result;

@@ -466,7 +466,7 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
     append_event(tx, t.id, "assigned", actor, now, {{"assignee_id", *ticket.assignee_id}});
   // The new ticket's text is the customer's first message, whoever records it (KPIS.md); it
   // leaves an open ticket's life as it is, and the row was inserted with its one message.
-  const domain::TicketLife before = t.life;
+  [[maybe_unused]] const domain::TicketLife before = t.life;
   insert_message(tx, t, {ActorKind::customer, false, ticket.body, {}}, actor, now, policy);
   assert(t.life == before && t.message_count == 1);
   // Customers who wrote in (web form, mail) get an acknowledgement with a link to follow it.
