@@ -284,16 +284,25 @@ boost::asio::awaitable<http::Response> request_link(Services* s, http::Context c
   }
 }
 
-boost::asio::awaitable<http::Response> sign_in_page(Services* s, http::Context ctx) {
-  // A GET changes nothing (mail scanners open links): the button signs in.
+// The customer a sign-in link in the path belongs to, if it is valid now.
+boost::asio::awaitable<std::optional<store::CustomerRecord>> link_owner(Services* s,
+                                                                        const http::Context& ctx) {
   auto find = [hash = hash_secret(ctx.param("token")), now = s->clock.now_ms()](
                   store::Connection& db) { return store::customer_for_link(db, hash, now); };
-  const auto customer = co_await s->db.read(std::move(find));
-  if (!customer)
-    co_return html_response(
-        ctx.request, bh::status::not_found,
-        message_html("This link has expired", "Ask for a new link on the page of your requests.",
-                     "/my", "Go to your requests"));
+  co_return co_await s->db.read(std::move(find));
+}
+
+http::Response link_expired(const http::Context& ctx) {
+  return html_response(
+      ctx.request, bh::status::not_found,
+      message_html("This link has expired", "Ask for a new link on the page of your requests.",
+                   "/my", "Go to your requests"));
+}
+
+boost::asio::awaitable<http::Response> sign_in_page(Services* s, http::Context ctx) {
+  // A GET changes nothing (mail scanners open links): the button signs in.
+  const auto customer = co_await link_owner(s, ctx);
+  if (!customer) co_return link_expired(ctx);
   co_return html_response(
       ctx.request, bh::status::ok,
       message_html("Open your requests", "Signing in as " + customer->email + ".",
@@ -301,16 +310,9 @@ boost::asio::awaitable<http::Response> sign_in_page(Services* s, http::Context c
 }
 
 boost::asio::awaitable<http::Response> sign_in(Services* s, http::Context ctx) {
+  const auto customer = co_await link_owner(s, ctx);
+  if (!customer) co_return link_expired(ctx);
   const auto now = s->clock.now_ms();
-  auto find = [hash = hash_secret(ctx.param("token")), now](store::Connection& db) {
-    return store::customer_for_link(db, hash, now);
-  };
-  const auto customer = co_await s->db.read(std::move(find));
-  if (!customer)
-    co_return html_response(
-        ctx.request, bh::status::not_found,
-        message_html("This link has expired", "Ask for a new link on the page of your requests.",
-                     "/my", "Go to your requests"));
   const std::string token = random_secret();
   auto start = [id = customer->id, hash = hash_secret(token), csrf = hash_secret(csrf_for(token)),
                 now](store::Tx& tx) {

@@ -38,10 +38,6 @@ TokenRecord read_token(SQLite::Statement& s) {
           optional_id(s.getColumn(5))};
 }
 
-void bind_blob(SQLite::Statement& s, int index, const std::string& bytes) {
-  s.bind(index, bytes.data(), static_cast<int>(bytes.size()));
-}
-
 }  // namespace
 
 void create_session(Tx& tx, const std::string& token_hash, const std::string& csrf_hash, Id user_id,

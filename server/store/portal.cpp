@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/sql_values.hpp"
+
 namespace hd::store {
 namespace {
 
@@ -25,10 +27,6 @@ constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE toke
 constexpr const char* kFindByEmail =
     "SELECT c.id, c.email, c.name, c.organization, c.surveys_opt_out, c.created_at, "
     "c.updated_at FROM customers c WHERE c.email = ?";
-
-void bind_blob(SQLite::Statement& s, int index, const std::string& bytes) {
-  s.bind(index, bytes.data(), static_cast<int>(bytes.size()));
-}
 
 CustomerRecord read_customer(SQLite::Statement& s) {
   return {s.getColumn(0).getInt64(),  s.getColumn(1).getString(),   s.getColumn(2).getString(),

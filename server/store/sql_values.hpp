@@ -21,6 +21,11 @@ void bind_text(SQLite::Statement& s, Key index, std::string_view text) {
   s.bind(index, std::string(text));
 }
 
+/// Binds bytes (a secret's hash) as a BLOB.
+inline void bind_blob(SQLite::Statement& s, int index, const std::string& bytes) {
+  s.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
 template <class Key, class T>
 void bind_optional(SQLite::Statement& s, Key key, const std::optional<T>& value) {
   if (value)

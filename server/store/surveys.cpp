@@ -123,7 +123,7 @@ void put_token(Tx& tx, Id survey_id, const char* purpose, const std::string& tok
   del.bind(2, purpose);
   del.exec();
   auto& ins = tx.connection().statement(kInsertToken);
-  ins.bind(1, token_hash.data(), static_cast<int>(token_hash.size()));
+  bind_blob(ins, 1, token_hash);
   ins.bind(2, survey_id);
   ins.bind(3, purpose);
   ins.bind(4, now);
@@ -233,7 +233,7 @@ void expire_survey(Tx& tx, Id survey_id, Millis now, const TicketPolicy& policy)
 
 std::optional<SurveyContext> find_survey_by_token(Connection& db, const std::string& token_hash) {
   auto& s = db.statement(kFindSurveyByToken);
-  s.bind(1, token_hash.data(), static_cast<int>(token_hash.size()));
+  bind_blob(s, 1, token_hash);
   if (!s.executeStep()) return std::nullopt;
   return context_of(db, s);
 }
