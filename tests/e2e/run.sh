@@ -21,4 +21,4 @@ fi
 # The whole run is bounded: `timeout` signals the process group, whose test processes then
 # kill the servers and SMTP sinks they started. Each test also has its own timeout.
 exec timeout --kill-after=10 90 \
-  node --test --test-reporter=spec --test-timeout=60000 survey.test.mjs portal.test.mjs
+  node --test --test-reporter=spec survey.test.mjs portal.test.mjs
