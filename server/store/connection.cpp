@@ -34,16 +34,14 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
     slot->tryReset();
     slot->clearBindings();
   }
+  handed_out_.push_back(slot.get());
   return *slot;
 }
 
-}  // namespace hd::store
-
-namespace hd::store {
-
 void Connection::release_statements() {
-  for (auto& [sql, statement] : statements_)
-    statement->tryReset();  // a failed step's error was thrown already
+  // Only those used since the last release: a failed step's error was thrown already.
+  for (auto* statement : handed_out_) statement->tryReset();
+  handed_out_.clear();
 }
 
 }  // namespace hd::store

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace hd::store {
 
@@ -32,8 +33,12 @@ class Connection {
   /// so this runs whenever a unit of work ends (a reader lease returns, a write finishes).
   void release_statements();
 
-  /// Runs SQL that returns no rows (DDL, pragmas, savepoints).
+  /// Runs SQL that returns no rows (DDL, pragmas).
   void exec(const std::string& sql) { db_.exec(sql); }
+
+  /// Runs a constant statement without results through the statement cache (savepoints and
+  /// transaction control on the writer's hot path: prepared once, not parsed per request).
+  void run(std::string_view sql) { statement(sql).exec(); }
 
   /// The rowid of the last INSERT on this connection.
   std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }
@@ -43,6 +48,7 @@ class Connection {
  private:
   SQLite::Database db_;
   std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements_;
+  std::vector<SQLite::Statement*> handed_out_;  ///< since the last release_statements()
 };
 
 }  // namespace hd::store

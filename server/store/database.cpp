@@ -101,7 +101,7 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
   std::vector<std::exception_ptr> errors(batch.size());
   Tx tx(db);
   try {
-    db.exec("BEGIN IMMEDIATE");
+    db.run("BEGIN IMMEDIATE");
   } catch (...) {
     for (auto& job : batch) job->finish(std::current_exception());
     return false;
@@ -109,16 +109,16 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::size_t search_mark = tx.search_rows_.size();
     const bool job_queued_before = tx.job_queued_;
-    db.exec("SAVEPOINT request");
+    db.run("SAVEPOINT request");
     try {
       batch[i]->run(tx);
       db.release_statements();
-      db.exec("RELEASE request");
+      db.run("RELEASE request");
     } catch (...) {
       errors[i] = std::current_exception();
       db.release_statements();
-      db.exec("ROLLBACK TO request");
-      db.exec("RELEASE request");
+      db.run("ROLLBACK TO request");
+      db.run("RELEASE request");
       tx.search_rows_.resize(search_mark);
       tx.job_queued_ = job_queued_before;
     }
@@ -130,7 +130,7 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
       insert.bind(2, text);
       insert.exec();
     }
-    db.exec("COMMIT");
+    db.run("COMMIT");
   } catch (...) {
     const auto failure = std::current_exception();
     try {

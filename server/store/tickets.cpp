@@ -455,7 +455,7 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
     insert.bind(2, tag);
     insert.exec();
   }
-  tx.index_for_search(t.id, ticket.subject);
+  // No row for the subject alone: the first message's row carries it (see insert_message).
   json::object data{{"subject", ticket.subject},
                     {"priority", domain::to_string(ticket.priority)},
                     {"channel", domain::to_string(ticket.channel)},
