@@ -99,8 +99,10 @@ std::optional<std::vector<std::string>> JsonInput::tags(const char* field) {
   }
   std::vector<std::string> tags;
   for (const auto& tag : value->as_array()) {
-    if (!tag.is_string() || tag.as_string().empty() || tag.as_string().size() > 64) {
-      fail(field, "each tag must be a string of 1 to 64 characters");
+    const auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20; };
+    if (!tag.is_string() || tag.as_string().empty() || char_count(tag.as_string()) > 64 ||
+        std::any_of(tag.as_string().begin(), tag.as_string().end(), is_control)) {
+      fail(field, "each tag must be 1 to 64 characters, without control characters");
       return std::nullopt;
     }
     tags.emplace_back(tag.as_string());

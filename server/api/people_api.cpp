@@ -162,7 +162,7 @@ boost::asio::awaitable<http::Response> list_customers(Services* s, http::Context
     return store::list_customers(db, text, after, limit);
   };
   auto customers = co_await s->db.read(std::move(load_customers));
-  auto body = items_json(customers, customer_json);
+  auto body = items_json(customers, [](const auto& c) { return customer_json(c); });
   body["next_cursor"] = static_cast<int>(customers.size()) == limit
                             ? json::value(std::to_string(customers.back().id))
                             : json::value(nullptr);

@@ -57,45 +57,47 @@ std::optional<Millis> parse_time(std::string_view text) {
   return std::nullopt;
 }
 
-json::object ticket_json(const store::TicketRecord& t, Millis now,
-                         const domain::Calendar& calendar) {
+json::object ticket_json(const store::TicketRecord& t, Millis now, const domain::Calendar& calendar,
+                         json::storage_ptr storage) {
   const auto& life = t.life;
   const auto figures = domain::figures_at(life, now, calendar);
-  json::array tags(t.tags.begin(), t.tags.end());
-  return {
-      {"id", t.id},
-      {"subject", t.subject},
-      {"status", domain::to_string(life.status)},
-      {"priority", domain::to_string(t.priority)},
-      {"channel", domain::to_string(t.channel)},
-      {"customer", customer_json(t.customer)},
-      {"team_id", optional_value(t.team_id)},
-      {"assignee_id", optional_value(t.assignee_id)},
-      {"tags", std::move(tags)},
-      {"linked_ticket_id", optional_value(t.linked_ticket_id)},
-      {"version", t.version},
-      {"created_at", format_time(t.created_at)},
-      {"updated_at", format_time(t.updated_at)},
-      {"times",
-       {{"first_response_at", optional_time(life.first_response_at)},
-        {"first_response_ms", optional_value(figures.first_response_ms)},
-        {"first_resolved_at", optional_time(life.first_resolved_at)},
-        {"first_resolution_ms", optional_value(figures.first_resolution_ms)},
-        {"resolved_at", optional_time(life.resolved_at)},
-        {"full_resolution_ms", optional_value(figures.full_resolution_ms)},
-        {"requester_wait_ms", figures.requester_wait_ms},
-        {"on_hold_ms", figures.on_hold_ms},
-        {"reopen_count", life.reopen_count},
-        {"public_reply_count", life.public_reply_count},
-        {"one_touch", figures.one_touch},
-        {"awaiting_reply_since", optional_time(life.awaiting_reply_since)}}},
-      {"sla",
-       {{"policy_id", optional_value(t.sla_policy_id)},
-        {"first_response_due_at", optional_time(t.first_response_due_at)},
-        {"next_reply_due_at", optional_time(t.next_reply_due_at)},
-        {"resolution_due_at", optional_time(t.resolution_due_at)}}},
-      {"message_count", t.message_count},
-  };
+  json::array tags(t.tags.begin(), t.tags.end(), storage);
+  return json::object(
+      {
+          {"id", t.id},
+          {"subject", t.subject},
+          {"status", domain::to_string(life.status)},
+          {"priority", domain::to_string(t.priority)},
+          {"channel", domain::to_string(t.channel)},
+          {"customer", customer_json(t.customer, storage)},
+          {"team_id", optional_value(t.team_id)},
+          {"assignee_id", optional_value(t.assignee_id)},
+          {"tags", std::move(tags)},
+          {"linked_ticket_id", optional_value(t.linked_ticket_id)},
+          {"version", t.version},
+          {"created_at", format_time(t.created_at)},
+          {"updated_at", format_time(t.updated_at)},
+          {"times",
+           {{"first_response_at", optional_time(life.first_response_at)},
+            {"first_response_ms", optional_value(figures.first_response_ms)},
+            {"first_resolved_at", optional_time(life.first_resolved_at)},
+            {"first_resolution_ms", optional_value(figures.first_resolution_ms)},
+            {"resolved_at", optional_time(life.resolved_at)},
+            {"full_resolution_ms", optional_value(figures.full_resolution_ms)},
+            {"requester_wait_ms", figures.requester_wait_ms},
+            {"on_hold_ms", figures.on_hold_ms},
+            {"reopen_count", life.reopen_count},
+            {"public_reply_count", life.public_reply_count},
+            {"one_touch", figures.one_touch},
+            {"awaiting_reply_since", optional_time(life.awaiting_reply_since)}}},
+          {"sla",
+           {{"policy_id", optional_value(t.sla_policy_id)},
+            {"first_response_due_at", optional_time(t.first_response_due_at)},
+            {"next_reply_due_at", optional_time(t.next_reply_due_at)},
+            {"resolution_due_at", optional_time(t.resolution_due_at)}}},
+          {"message_count", t.message_count},
+      },
+      storage);
 }
 
 json::object message_json(const store::MessageRecord& m) {
@@ -137,13 +139,14 @@ json::object team_json(const store::TeamRecord& t) {
           {"created_at", format_time(t.created_at)}};
 }
 
-json::object customer_json(const store::CustomerRecord& c) {
-  return {{"id", c.id},
-          {"email", c.email},
-          {"name", c.name},
-          {"organization", c.organization},
-          {"surveys_opt_out", c.surveys_opt_out},
-          {"created_at", format_time(c.created_at)}};
+json::object customer_json(const store::CustomerRecord& c, json::storage_ptr storage) {
+  return json::object({{"id", c.id},
+                       {"email", c.email},
+                       {"name", c.name},
+                       {"organization", c.organization},
+                       {"surveys_opt_out", c.surveys_opt_out},
+                       {"created_at", format_time(c.created_at)}},
+                      storage);
 }
 
 json::object token_json(const store::TokenRecord& t) {

@@ -19,13 +19,16 @@ std::string format_time(domain::Millis t);
 /// Parses RFC 3339 (Z or an offset); nullopt when the text is not one.
 std::optional<domain::Millis> parse_time(std::string_view text);
 
+/// `storage` lets a list build all its tickets in one arena (see list_tickets).
 boost::json::object ticket_json(const store::TicketRecord& t, domain::Millis now,
-                                const domain::Calendar& calendar);
+                                const domain::Calendar& calendar,
+                                boost::json::storage_ptr storage = {});
 boost::json::object message_json(const store::MessageRecord& m);
 boost::json::object event_json(const store::EventRecord& e);
 boost::json::object user_json(const store::UserRecord& u);
 boost::json::object team_json(const store::TeamRecord& t);
-boost::json::object customer_json(const store::CustomerRecord& c);
+boost::json::object customer_json(const store::CustomerRecord& c,
+                                  boost::json::storage_ptr storage = {});
 boost::json::object token_json(const store::TokenRecord& t);
 
 /// The one mapping of an expected refusal to its HTTP answer.

@@ -119,8 +119,11 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
   for (int first = 0; first < tickets; first += kPerBatch) {
     db.write_blocking([&](store::Tx& tx) {
       for (int i = first; i < std::min(tickets, first + kPerBatch); ++i) {
-        Millis at = start + static_cast<Millis>((static_cast<double>(i) / tickets) * 90 * kDay) +
-                    minutes(30);
+        // Arrivals spread evenly over the 90 days, never later than a minute ago.
+        Millis at =
+            std::min(now_ms - kMinute,
+                     start + static_cast<Millis>((static_cast<double>(i) / tickets) * 90 * kDay) +
+                         minutes(30));
         const auto topic = pick(kTopics);
         const int c = std::uniform_int_distribution<int>(0, customer_count - 1)(rng);
         const std::string first_name =

@@ -31,8 +31,8 @@ namespace {
   "t.awaiting_reply_since, t.last_public_by_agent, t.sla_policy_id, t.first_response_due_at, "   \
   "t.next_reply_due_at, t.resolution_due_at, c.id, c.email, c.name, c.organization, "            \
   "c.surveys_opt_out, c.created_at, c.updated_at, "                                              \
-  "(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id "      \
-  "ORDER BY tag)) "
+  "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM ticket_tags "                       \
+  "WHERE ticket_id = t.id ORDER BY tag)) "
 
 constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
                                     "FROM tickets t JOIN customers c ON c.id = t.customer_id "
@@ -169,8 +169,13 @@ TicketRecord read_ticket(SQLite::Statement& row) {
   c.surveys_opt_out = row.getColumn(i++).getInt() != 0;
   c.created_at = row.getColumn(i++).getInt64();
   c.updated_at = row.getColumn(i++).getInt64();
-  const json::value tags = json::parse(row.getColumn(i++).getString());
-  for (const auto& tag : tags.as_array()) t.tags.emplace_back(tag.as_string());
+  // Tags come joined by the unit separator, which the API refuses inside a tag.
+  const std::string tags = row.getColumn(i++).getString();
+  for (std::size_t start = 0; start < tags.size();) {
+    const auto end = std::min(tags.find('\x1f', start), tags.size());
+    t.tags.push_back(tags.substr(start, end - start));
+    start = end + 1;
+  }
   return t;
 }
 
