@@ -78,7 +78,6 @@ boost::asio::awaitable<Response> Router::dispatch(Request request,
   const std::string request_id = next_request_id();
   ctx.request_id = request_id;
   ctx.remote_address = remote_address;
-  const std::string& remote_address_copy = remote_address;
   std::string_view route_label = "unmatched";
   const Route* found = nullptr;
   std::string allow;
@@ -98,7 +97,7 @@ boost::asio::awaitable<Response> Router::dispatch(Request request,
     if (ctx.url.path() == "/") path = {""};
     for (const auto& route : routes_) {
       if (!match(route.segments, path, ctx.path_params)) continue;
-      if (route.method == request.method()) {
+      if (route.method == method) {
         found = &route;
         break;
       }
@@ -123,8 +122,7 @@ boost::asio::awaitable<Response> Router::dispatch(Request request,
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     observer_(Completed{request_id, beast_http::to_string(method), route_label,
-                        response.result_int(), response.body().size(), elapsed,
-                        remote_address_copy});
+                        response.result_int(), response.body().size(), elapsed, remote_address});
   }
   co_return response;
 }

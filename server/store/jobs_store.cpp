@@ -53,9 +53,6 @@ JobRecord read_job(SQLite::Statement& s) {
           s.getColumn(6).getString(), s.getColumn(7).getInt64(),  s.getColumn(8).getInt64()};
 }
 
-constexpr const char* kMarkDone =
-    "UPDATE jobs SET state = 'done', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
-
 constexpr const char* kSettlePast =
     "UPDATE jobs SET state = 'done', updated_at = ?1 WHERE state = 'queued' AND run_at <= ?1";
 
@@ -152,14 +149,6 @@ JobRecord retry_job(Tx& tx, std::int64_t id, std::int64_t now) {
   find.bind(1, id);
   find.executeStep();
   return read_job(find);
-}
-
-bool mark_job_done(Tx& tx, const std::string& unique_key, std::int64_t now) {
-  auto& s = tx.connection().statement(kMarkDone);
-  s.bind(1, now);
-  s.bind(2, unique_key);
-  s.exec();
-  return tx.connection().changes() > 0;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> count_queued_jobs(Connection& db) {

@@ -57,10 +57,6 @@ JobRecord retry_job(Tx& tx, std::int64_t id, std::int64_t now);
 /// Queued jobs by kind, for /metrics.
 std::vector<std::pair<std::string, std::int64_t>> count_queued_jobs(Connection& db);
 
-/// Marks the queued job with `unique_key` done (history written by seed-demo or an import,
-/// where the job's work happened in the past). Returns whether a job was found.
-bool mark_job_done(Tx& tx, const std::string& unique_key, std::int64_t now);
-
 /// Marks every queued job already due as done: history written by seed-demo or an import,
 /// whose mails belong to the past. Returns how many.
 int settle_past_jobs(Tx& tx, std::int64_t now);

@@ -235,6 +235,11 @@ void replace_tags(Tx& tx, Id ticket_id, const std::vector<std::string>& tags) {
   }
 }
 
+// The unique key of the satisfaction check of a resolution episode: one per episode.
+std::string survey_job_key(Id ticket_id, int episode) {
+  return "satisfaction_check:" + std::to_string(ticket_id) + ":" + std::to_string(episode);
+}
+
 // Turns the effects of a life change into jobs: the outbox half of the same transaction.
 void apply_effects(Tx& tx, const TicketRecord& t, const domain::LifeEffects& effects, Millis now,
                    const TicketPolicy& policy, int episode_before) {
@@ -325,10 +330,6 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
 }
 
 }  // namespace
-
-std::string survey_job_key(Id ticket_id, int episode) {
-  return "satisfaction_check:" + std::to_string(ticket_id) + ":" + std::to_string(episode);
-}
 
 std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort) {
   const bool by_update =

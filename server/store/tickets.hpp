@@ -65,9 +65,6 @@ struct TicketQuery {
   std::optional<std::pair<Millis, Id>> after;  ///< keyset cursor: the last row of the last page
 };
 
-/// The unique key of the satisfaction check of a ticket's resolution `episode`: one per episode.
-std::string survey_job_key(Id ticket_id, int episode);
-
 /// The cursor value of `ticket` under `sort`.
 std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort);
 
