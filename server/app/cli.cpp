@@ -5,13 +5,13 @@
 
 #include <iostream>
 
-#include "api/auth.hpp"
 #include "api/json_input.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "app/seed_demo.hpp"
 #include "app/serve.hpp"
 #include "domain/refusal.hpp"
+#include "security/secrets.hpp"
 #include "store/migrations.hpp"
 #include "store/people.hpp"
 
@@ -41,7 +41,7 @@ int add_user(const Config& config, const std::string& email, const std::string& 
   domain::SystemClock clock;
   auto db = open_migrated(config, clock.now_ms());
   store::UserRecord user{
-      0, email, name, *role, std::nullopt, true, 0, api::hash_password(password)};
+      0, email, name, *role, std::nullopt, true, 0, security::hash_password(password)};
   const auto saved = db->write_blocking(
       [&](store::Tx& tx) { return store::create_user(tx, user, clock.now_ms()); });
   std::cout << "created " << domain::to_string(saved.role) << " " << saved.email << " (id "

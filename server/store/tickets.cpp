@@ -185,7 +185,9 @@ TicketRecord load_for_write(Tx& tx, Id id) {
   return std::move(*found);
 }
 
-void save_ticket(Tx& tx, const TicketRecord& t, Millis now) {
+// Writes the loaded ticket back and brings its version and update time along, so that the
+// caller can answer with it without reading it again.
+void save_ticket(Tx& tx, TicketRecord& t, Millis now) {
   auto& s = tx.connection().statement(kSaveTicket);
   const auto& life = t.life;
   int i = 1;
@@ -209,6 +211,8 @@ void save_ticket(Tx& tx, const TicketRecord& t, Millis now) {
   s.bind(i++, life.last_public_by_agent ? 1 : 0);
   s.bind(i++, t.id);
   s.exec();
+  ++t.version;
+  t.updated_at = now;
 }
 
 void append_event(Tx& tx, Id ticket_id, std::string_view type, const Actor& actor, Millis at,
@@ -514,13 +518,18 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
                  {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(*patch.team_id)}});
     t.team_id = *patch.team_id;
   }
-  if (patch.tags && *patch.tags != t.tags) {
-    json::array tags(patch.tags->begin(), patch.tags->end());
-    append_event(tx, id, "tags", actor, now, {{"tags", tags}});
-    replace_tags(tx, id, *patch.tags);
+  if (patch.tags) {
+    auto tags = *patch.tags;  // stored once each and read back sorted: compare and answer so
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    if (tags != t.tags) {
+      append_event(tx, id, "tags", actor, now, {{"tags", json::array(tags.begin(), tags.end())}});
+      replace_tags(tx, id, tags);
+      t.tags = std::move(tags);
+    }
   }
   save_ticket(tx, t, now);
-  return load_for_write(tx, id);
+  return t;
 }
 
 std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const NewMessage& message,
@@ -562,7 +571,7 @@ std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const N
   } else if (record.author_kind == ActorKind::customer) {
     record.author_name = t.customer.name;
   }
-  return {record, load_for_write(tx, ticket_id)};
+  return {record, t};
 }
 
 TicketRecord change_status(Tx& tx, Id id, Status to, const std::string& note, const Actor& actor,
@@ -582,7 +591,7 @@ TicketRecord change_status(Tx& tx, Id id, Status to, const std::string& note, co
                                                   : domain::allowed_moves(from, actor.role));
   move_to(tx, t, to, note, actor, now, policy);
   save_ticket(tx, t, now);
-  return load_for_write(tx, id);
+  return t;
 }
 
 }  // namespace hd::store
