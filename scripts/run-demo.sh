@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds a release binary, writes demo data into an embedded SQLite
+# Installs what is missing, builds a release binary and the agents' web app (web/ -> web/dist), writes demo data into an embedded SQLite
 # file (once) and starts the server on http://localhost:8080. The mails the demo sends
 # (satisfaction surveys, replies, sign-in links) go to a local mail catcher: data/mail/new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+# Only what the demo runs (the server and the web app it serves at /app/), not the tests.
+cmake --build --preset release --target helpdesk web
 mkdir -p data/mail
 db=data/helpdesk.db
 ./build/release/server/helpdesk seed-demo --db "$db"
@@ -16,7 +17,7 @@ catcher=$!
 trap 'kill $catcher 2>/dev/null || true' EXIT
 
 echo
-echo "Helpdesk: http://localhost:8080   demo login: admin@demo.test / demo-password"
+echo "Helpdesk: http://localhost:8080/app/   demo login: admin@demo.test / demo-password"
 echo "  (also lead@demo.test and agent1@demo.test ... agent12@demo.test, same password)"
 echo "  customers: http://localhost:8080/support and http://localhost:8080/my"
 echo "  API: http://localhost:8080/api/v1/openapi.json   mails sent: data/mail/new/"

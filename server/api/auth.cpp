@@ -1,9 +1,11 @@
 #include "api/auth.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "http/problem.hpp"
 #include "store/auth_store.hpp"
+#include "store/people.hpp"
 
 namespace hd::api {
 namespace {
@@ -42,10 +44,21 @@ namespace {
 boost::asio::awaitable<std::optional<KnownCredential>> look_up(Services& services, std::string hash,
                                                                bool is_token, domain::Millis now) {
   if (is_token) {
-    auto find = [hash](store::Connection& db) { return store::find_token(db, hash); };
-    const auto token = co_await services.db.read(std::move(find));
-    if (!token) co_return std::nullopt;
-    co_return KnownCredential{token->created_by, token->role, token->id, {}, INT64_MAX};
+    struct Found {
+      std::optional<store::TokenRecord> token;
+      std::optional<store::UserRecord> creator;
+    };
+    auto find = [hash](store::Connection& db) {
+      Found f{store::find_token(db, hash), std::nullopt};
+      if (f.token) f.creator = store::find_user(db, f.token->created_by);
+      return f;
+    };
+    const auto found = co_await services.db.read(std::move(find));
+    // A token can never do more than its creator can do now: a demoted creator's tokens are
+    // demoted with them, and a deactivated creator's tokens are dead.
+    if (!found.token || !found.creator || !found.creator->active) co_return std::nullopt;
+    const auto role = std::min(found.token->role, found.creator->role);
+    co_return KnownCredential{found.token->created_by, role, found.token->id, {}, INT64_MAX};
   }
   auto find = [hash, now](store::Connection& db) { return store::find_session(db, hash, now); };
   const auto session = co_await services.db.read(std::move(find));

@@ -3,6 +3,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
 
+#include "api/page_layout.hpp"
+#include "api/path_id.hpp"
+#include "api/refusal_problem.hpp"
 #include "api/representation.hpp"
 #include "api/services.hpp"
 #include "http/problem.hpp"
@@ -20,6 +23,25 @@ inline void route(http::Router& router, http::beast_http::verb method, std::stri
   Services* s = &services;
   router.add(method, std::move(pattern),
              [s, fn](http::Context ctx) { return fn(s, std::move(ctx)); });
+}
+
+/// `fn` as a public HTML page: a Problem it throws is answered with problem_page().
+template <RouteFn fn>
+boost::asio::awaitable<http::Response> as_page(Services* s, http::Context ctx) {
+  const unsigned version = ctx.request.version();
+  const bool keep_alive = ctx.request.keep_alive();
+  try {
+    co_return co_await fn(s, std::move(ctx));
+  } catch (const http::Problem& problem) {
+    co_return problem_page(version, keep_alive, problem);
+  }
+}
+
+/// Adds the HTML page route `fn` (see as_page) to the router with `services` bound.
+template <RouteFn fn>
+void page_route(http::Router& router, http::beast_http::verb method, std::string pattern,
+                Services& services) {
+  route(router, method, std::move(pattern), services, &as_page<fn>);
 }
 
 /// Runs a write and turns an expected refusal into its problem+json answer.

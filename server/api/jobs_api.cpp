@@ -1,8 +1,7 @@
 // The durable job queue as admins see it: what failed for good, and a way to try again.
-#include <boost/json/parse.hpp>
-
 #include "api/auth.hpp"
 #include "api/handler_support.hpp"
+#include "api/query_input.hpp"
 #include "api/routes.hpp"
 #include "store/jobs_store.hpp"
 
@@ -15,7 +14,7 @@ json::object job_json(const store::JobRecord& j) {
   return {{"id", j.id},
           {"kind", j.kind},
           {"state", j.state},
-          {"payload", json::parse(j.payload)},
+          {"payload", stored_json(j.payload)},
           {"run_at", format_time(j.run_at)},
           {"attempts", j.attempts},
           {"last_error", j.last_error.empty() ? json::value() : json::value(j.last_error)},
@@ -25,18 +24,12 @@ json::object job_json(const store::JobRecord& j) {
 
 boost::asio::awaitable<http::Response> list_jobs(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, domain::Role::admin);
-  std::string state;
-  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
-    const std::string key = p.key, value = p.value;
-    if (key != "state")
-      throw http::Problem(400, "invalid_query", "Query parameter '" + key + "' is not known.");
-    if (value != "queued" && value != "running" && value != "done" && value != "dead" &&
-        value != "cancelled")
-      throw http::Problem(
-          400, "invalid_query",
-          "Query parameter 'state' must be one of queued, running, done, dead, cancelled.");
-    state = value;
-  }
+  QueryInput in(ctx.url);
+  const auto state = in.text("state", 20).value_or("");
+  if (!state.empty() && state != "queued" && state != "running" && state != "done" &&
+      state != "dead" && state != "cancelled")
+    in.fail("state", "must be one of queued, running, done, dead, cancelled");
+  in.finish();
   auto load = [state](store::Connection& db) { return store::list_jobs(db, state, 200); };
   const auto jobs = co_await s->db.read(std::move(load));
   json::array items;

@@ -2,13 +2,33 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cctype>
 
 #include "http/problem.hpp"
 
 namespace hd::api {
 namespace json = boost::json;
 
+namespace {
+
+// application/json or a structured +json type, parameters (charset) aside, in any case.
+bool is_json_media_type(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  std::erase_if(type, [](char c) { return c == ' ' || c == '\t'; });
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type == "application/json" ||
+         (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+}  // namespace
+
 JsonInput::JsonInput(const http::Request& request) {
+  // A cross-site HTML form can post text/plain or a form encoding without asking, but never
+  // application/json: refusing every other type keeps forms on other sites out of the API.
+  if (!is_json_media_type(request[http::beast_http::field::content_type]))
+    throw http::Problem(415, "unsupported_media_type",
+                        "Send the body as JSON with 'Content-Type: application/json'.");
   boost::system::error_code ec;
   json::value parsed = json::parse(request.body(), ec);
   if (ec)
@@ -26,7 +46,7 @@ const json::value* JsonInput::get(const char* field) {
 }
 
 void JsonInput::fail(std::string field, std::string message) {
-  errors_.push_back(json::object{{"field", std::move(field)}, {"message", std::move(message)}});
+  errors_.add(std::move(field), std::move(message));
 }
 
 std::optional<std::string> JsonInput::text(const char* field, std::size_t min_len,
@@ -38,12 +58,8 @@ std::optional<std::string> JsonInput::text(const char* field, std::size_t min_le
     return std::nullopt;
   }
   std::string s(value->as_string());
-  // Limits count characters (code points), not bytes: the parser has checked the UTF-8.
-  const auto length = static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  if (length < min_len || length > max_len) {
-    fail(field, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
-                    " characters long");
+  if (auto problem = text_problem(s, min_len, max_len)) {
+    fail(field, std::move(*problem));
     return std::nullopt;
   }
   return s;
@@ -67,6 +83,16 @@ std::optional<bool> JsonInput::boolean(const char* field) {
     return std::nullopt;
   }
   return value->as_bool();
+}
+
+std::optional<double> JsonInput::number(const char* field) {
+  const auto* value = get(field);
+  if (!value || value->is_null()) return std::nullopt;
+  if (!value->is_number()) {
+    fail(field, "must be a number");
+    return std::nullopt;
+  }
+  return value->to_number<double>();
 }
 
 std::optional<int> JsonInput::integer(const char* field, int lo, int hi) {
@@ -99,9 +125,9 @@ std::optional<std::vector<std::string>> JsonInput::tags(const char* field) {
   }
   std::vector<std::string> tags;
   for (const auto& tag : value->as_array()) {
-    const auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20; };
-    if (!tag.is_string() || tag.as_string().empty() || char_count(tag.as_string()) > 64 ||
-        std::any_of(tag.as_string().begin(), tag.as_string().end(), is_control)) {
+    if (!tag.is_string() || text_problem(tag.as_string(), 1, 64) ||
+        std::any_of(tag.as_string().begin(), tag.as_string().end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
       fail(field, "each tag must be 1 to 64 characters, without control characters");
       return std::nullopt;
     }
@@ -110,6 +136,27 @@ std::optional<std::vector<std::string>> JsonInput::tags(const char* field) {
   std::sort(tags.begin(), tags.end());
   tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
   return tags;
+}
+
+std::optional<std::vector<std::int64_t>> JsonInput::ids(const char* field, std::size_t min,
+                                                        std::size_t max) {
+  const auto* value = get(field);
+  if (!value || value->is_null()) return std::nullopt;
+  const auto message = "must be an array of " + std::to_string(min) + " to " + std::to_string(max) +
+                       " positive integer ids";
+  if (!value->is_array() || value->as_array().size() < min || value->as_array().size() > max) {
+    fail(field, message);
+    return std::nullopt;
+  }
+  std::vector<std::int64_t> ids;
+  for (const auto& id : value->as_array()) {
+    if (!id.is_int64() || id.as_int64() <= 0) {
+      fail(field, message);
+      return std::nullopt;
+    }
+    if (std::find(ids.begin(), ids.end(), id.as_int64()) == ids.end()) ids.push_back(id.as_int64());
+  }
+  return ids;
 }
 
 const json::object* JsonInput::object(const char* field) {
@@ -122,66 +169,20 @@ const json::object* JsonInput::object(const char* field) {
   return &value->as_object();
 }
 
+const json::array* JsonInput::array(const char* field) {
+  const auto* value = get(field);
+  if (!value || value->is_null()) return nullptr;
+  if (!value->is_array()) {
+    fail(field, "must be an array");
+    return nullptr;
+  }
+  return &value->as_array();
+}
+
 void JsonInput::finish() {
   for (const auto& [key, value] : root_)
     if (!read_.contains(std::string(key))) fail(std::string(key), "is not a known field");
-  if (errors_.empty()) return;
-  std::string detail = "The request has invalid fields: ";
-  for (std::size_t i = 0; i < errors_.size(); ++i) {
-    const auto& e = errors_[i].as_object();
-    if (i) detail += "; ";
-    detail +=
-        std::string(e.at("field").as_string()) + " " + std::string(e.at("message").as_string());
-  }
-  throw http::Problem(400, "invalid_request", detail + ".", {{"errors", errors_}});
-}
-
-std::size_t char_count(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
-  }));
-}
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length;
-    std::uint32_t code;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2, code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3, code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4, code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      code = (code << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-      return false;
-    i += length;
-  }
-  return true;
-}
-
-bool looks_like_email(std::string_view email) {
-  const auto at = email.find('@');
-  if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos)
-    return false;
-  const auto domain = email.substr(at + 1);
-  const auto dot = domain.find('.');
-  return email.size() <= 254 && dot != std::string_view::npos && dot > 0 &&
-         dot + 1 < domain.size() && email.find_first_of(" \t\r\n<>,;") == std::string_view::npos;
+  if (!errors_.empty()) errors_.raise(400, "invalid_request", "The request has invalid fields");
 }
 
 }  // namespace hd::api

@@ -23,7 +23,46 @@ Metrics::Metrics()
       queued_jobs_(prometheus::BuildGauge()
                        .Name("helpdesk_jobs_queued")
                        .Help("Jobs waiting to run, by kind.")
-                       .Register(*registry_)) {}
+                       .Register(*registry_)),
+      checkpoints_(prometheus::BuildCounter()
+                       .Name("helpdesk_db_checkpoints_total")
+                       .Help("WAL checkpoints, by mode (passive, truncate) and outcome (done, "
+                             "busy: readers kept part of the WAL, error).")
+                       .Register(*registry_)),
+      wal_bytes_(prometheus::BuildGauge()
+                     .Name("helpdesk_db_wal_bytes")
+                     .Help("Size of the database's write-ahead log file after the last "
+                           "checkpoint.")
+                     .Register(*registry_)
+                     .Add({})),
+      event_streams_(prometheus::BuildGauge()
+                         .Name("helpdesk_event_streams")
+                         .Help("Agents' live event streams connected now.")
+                         .Register(*registry_)
+                         .Add({})),
+      event_stream_drops_(prometheus::BuildCounter()
+                              .Name("helpdesk_event_stream_drops_total")
+                              .Help("Event streams dropped for not keeping up (queue full or a "
+                                    "write timed out).")
+                              .Register(*registry_)
+                              .Add({})) {
+  // Every mode and outcome from the start, so that a rate over them is defined at zero.
+  for (const char* mode : {"passive", "truncate"})
+    for (const char* outcome : {"done", "busy", "error"})
+      checkpoints_.Add({{"mode", mode}, {"outcome", outcome}});
+}
+
+void Metrics::observe_checkpoint(const store::CheckpointDone& done) {
+  checkpoints_.Add({{"mode", done.mode}, {"outcome", done.outcome}}).Increment();
+  wal_bytes_.Set(static_cast<double>(done.wal_bytes));
+}
+
+void Metrics::set_event_streams(std::size_t connected, std::uint64_t dropped) {
+  event_streams_.Set(static_cast<double>(connected));
+  const double seen = event_stream_drops_.Value();
+  if (static_cast<double>(dropped) > seen)
+    event_stream_drops_.Increment(static_cast<double>(dropped) - seen);
+}
 
 void Metrics::observe_request(const http::Completed& c) {
   requests_

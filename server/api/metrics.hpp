@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/types.hpp"
+#include "store/database.hpp"
 
 namespace hd::api {
 
@@ -20,6 +21,10 @@ class Metrics {
   Metrics();
   void observe_request(const http::Completed& completed);
   void observe_write_batch(std::size_t size);
+  /// A WAL checkpoint ran (on the database's checkpointer thread).
+  void observe_checkpoint(const store::CheckpointDone& done);
+  /// Sets the live event streams' figures: connected now, and dropped since start.
+  void set_event_streams(std::size_t connected, std::uint64_t dropped);
   /// The text exposition, with the queued-jobs gauge set to `queued_jobs` first.
   std::string render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs);
 
@@ -29,6 +34,10 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_sizes_;
   prometheus::Family<prometheus::Gauge>& queued_jobs_;
+  prometheus::Family<prometheus::Counter>& checkpoints_;
+  prometheus::Gauge& wal_bytes_;
+  prometheus::Gauge& event_streams_;
+  prometheus::Counter& event_stream_drops_;
 };
 
 }  // namespace hd::api

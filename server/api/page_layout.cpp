@@ -71,8 +71,13 @@ std::string message_html(const std::string& title, const std::string& text,
 
 http::Response html_response(const http::Request& request, http::beast_http::status status,
                              std::string body) {
+  return html_response(request.version(), request.keep_alive(), status, std::move(body));
+}
+
+http::Response html_response(unsigned http_version, bool keep_alive,
+                             http::beast_http::status status, std::string body) {
   namespace bh = http::beast_http;
-  http::Response res{status, request.version()};
+  http::Response res{status, http_version};
   res.set(bh::field::content_type, "text/html; charset=utf-8");
   // No scripts, no third parties, no framing; forms post only to us.
   res.set(
@@ -81,9 +86,43 @@ http::Response html_response(const http::Request& request, http::beast_http::sta
   res.set(bh::field::cache_control, "no-store");
   res.set("Referrer-Policy", "no-referrer");  // page addresses may carry a token
   res.set("X-Content-Type-Options", "nosniff");
-  res.keep_alive(request.keep_alive());
+  res.keep_alive(keep_alive);
   res.body() = std::move(body);
   res.prepare_payload();
+  return res;
+}
+
+http::Response problem_page(unsigned http_version, bool keep_alive, const http::Problem& p) {
+  const char* title = "Sorry";
+  switch (p.status) {
+    case 400:
+    case 422:
+      title = "Please check what you sent";
+      break;
+    case 401:
+      title = "Please sign in";
+      break;
+    case 403:
+      title = "This page has expired";
+      break;
+    case 404:
+      title = "Not found";
+      break;
+    case 409:
+      title = "Already done";
+      break;
+    case 410:
+      title = "No longer open";
+      break;
+    case 429:
+      title = "Too many requests";
+      break;
+    default:
+      break;
+  }
+  auto res = html_response(http_version, keep_alive, http::beast_http::int_to_status(p.status),
+                           message_html(title, p.detail));
+  for (const auto& [name, value] : p.headers) res.set(name, value);
   return res;
 }
 

@@ -3,6 +3,7 @@
 #include <kainjow/mustache.hpp>
 #include <string>
 
+#include "http/problem.hpp"
 #include "http/types.hpp"
 
 namespace hd::api {
@@ -22,5 +23,11 @@ std::string message_html(const std::string& title, const std::string& text,
 /// An HTML answer with the headers every public page carries.
 http::Response html_response(const http::Request& request, http::beast_http::status status,
                              std::string body);
+http::Response html_response(unsigned http_version, bool keep_alive,
+                             http::beast_http::status status, std::string body);
+
+/// The one HTML page for a refused request on the public pages: its status, a title that
+/// fits the status, the problem's detail, and its headers (e.g. Retry-After).
+http::Response problem_page(unsigned http_version, bool keep_alive, const http::Problem& problem);
 
 }  // namespace hd::api

@@ -1,9 +1,8 @@
 // Users (staff), teams and customers.
-#include <charconv>
-
 #include "api/auth.hpp"
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"
+#include "api/query_input.hpp"
 #include "api/routes.hpp"
 #include "store/people.hpp"
 #include "store/tickets.hpp"
@@ -57,8 +56,30 @@ boost::asio::awaitable<http::Response> create_user(Services* s, http::Context ct
   co_return created(ctx, "/api/v1/users/" + std::to_string(saved.id), user_json(saved));
 }
 
+// Refuses a change that would leave no active admin: nobody could manage users and tokens any
+// more. Runs on the writer thread, inside the change's own savepoint, so two admins demoting
+// each other at once can't both pass.
+void keep_an_admin(store::Tx& tx, store::Id id, const store::UserChange& change) {
+  const bool demotes = change.role && *change.role != Role::admin;
+  const bool deactivates = change.active && !*change.active;
+  if (!demotes && !deactivates) return;
+  bool target_is_admin = false;
+  int other_admins = 0;
+  for (const auto& u : store::list_users(tx.connection())) {
+    if (!u.active || u.role != Role::admin) continue;
+    if (u.id == id)
+      target_is_admin = true;
+    else
+      ++other_admins;
+  }
+  if (target_is_admin && other_admins == 0)
+    throw domain::Refusal(domain::errc::conflict,
+                          "This is the last active admin: make another user admin first.",
+                          demotes ? "role" : "active");
+}
+
 boost::asio::awaitable<http::Response> update_user(Services* s, http::Context ctx) {
-  co_await authorize(*s, ctx, Role::admin);
+  const auto who = co_await authorize(*s, ctx, Role::admin);
   const auto id = path_id(ctx);
   JsonInput in(ctx.request);
   store::UserChange change;
@@ -67,8 +88,11 @@ boost::asio::awaitable<http::Response> update_user(Services* s, http::Context ct
   change.team_id = in.nullable_id("team_id");
   change.active = in.boolean("active");
   auto password = in.text("password", kMinPassword, 1024);
+  if (id == who.user_id && change.active == false)
+    in.fail("active", "you cannot deactivate your own account");
   in.finish();
   auto change_user = [id, change, password, now = s->clock.now_ms()](store::Tx& tx) mutable {
+    keep_an_admin(tx, id, change);
     if (password) change.password_hash = hash_password(*password);
     return store::update_user(tx, id, change, now);
   };
@@ -85,6 +109,7 @@ boost::asio::awaitable<http::Response> deactivate_user(Services* s, http::Contex
   store::UserChange change;
   change.active = false;
   auto deactivate = [id, change, now = s->clock.now_ms()](store::Tx& tx) {
+    keep_an_admin(tx, id, change);
     return store::update_user(tx, id, change, now);
   };
   auto saved = co_await write(s, std::move(deactivate));
@@ -135,29 +160,11 @@ boost::asio::awaitable<http::Response> deactivate_team(Services* s, http::Contex
 
 boost::asio::awaitable<http::Response> list_customers(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
-  std::optional<std::string> text;
-  store::Id after = 0;
-  int limit = 50;
-  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
-    const std::string key = p.key, value = p.value;
-    auto number = [&](std::int64_t lo, std::int64_t hi) {
-      std::int64_t v = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (ec != std::errc{} || end != value.data() + value.size() || v < lo || v > hi)
-        throw http::Problem(400, "invalid_query",
-                            "Query parameter '" + key + "' must be a number from " +
-                                std::to_string(lo) + " to " + std::to_string(hi) + ".");
-      return v;
-    };
-    if (key == "q")
-      text = value;
-    else if (key == "cursor")
-      after = number(0, INT64_MAX);
-    else if (key == "limit")
-      limit = static_cast<int>(number(1, 200));
-    else
-      throw http::Problem(400, "invalid_query", "Query parameter '" + key + "' is not known.");
-  }
+  QueryInput in(ctx.url);
+  const auto text = in.text("q", 200);
+  const store::Id after = in.integer("cursor", 0, INT64_MAX).value_or(0);
+  const int limit = static_cast<int>(in.integer("limit", 1, 200).value_or(50));
+  in.finish();
   auto load_customers = [text, after, limit](store::Connection& db) {
     return store::list_customers(db, text, after, limit);
   };

@@ -1,14 +1,14 @@
 // The customer's side, as plain HTML pages: the public contact form, sign-in by a link sent by
 // mail, and the portal where a customer follows and answers only their own requests.
 #include <boost/json/serialize.hpp>
-#include <boost/url/params_view.hpp>
-#include <map>
 
 #include "api/auth.hpp"
+#include "api/form_input.hpp"
 #include "api/handler_support.hpp"
-#include "api/json_input.hpp"
 #include "api/page_layout.hpp"
 #include "api/routes.hpp"
+#include "api/text_rules.hpp"
+#include "store/job_kinds.hpp"
 #include "store/jobs_store.hpp"
 #include "store/portal.hpp"
 #include "store/tickets.hpp"
@@ -30,7 +30,7 @@ constexpr const char* kHome = R"(<h1>Helpdesk</h1>
 <li><a href="/support">Contact support</a><br><span class="meta">Tell us what you need; we answer by mail.</span></li>
 <li><a href="/my">Your requests</a><br><span class="meta">Follow and answer the requests you sent us.</span></li>
 </ul>
-<p class="meta">For support teams and integrations: the <a href="/api/v1/openapi.json">API description</a> (OpenAPI 3.1).</p>
+<p class="meta">Support team: <a href="/app/">sign in to the agents' workspace</a>. Integrations: the <a href="/api/v1/openapi.json">API description</a> (OpenAPI 3.1).</p>
 )";
 
 constexpr const char* kContactForm = R"(<h1>Contact support</h1>
@@ -97,25 +97,6 @@ std::string status_text(domain::Status s) {
   return "";
 }
 
-std::map<std::string, std::string> form_fields(const std::string& body) {
-  std::map<std::string, std::string> fields;
-  try {
-    boost::urls::encoding_opts form;
-    form.space_as_plus = true;
-    for (const auto& p : boost::urls::params_view(body, form)) fields[p.key] = p.value;
-  } catch (const boost::system::system_error&) {
-    throw http::Problem(400, "malformed_form", "The form could not be read.");
-  }
-  for (const auto& [key, value] : fields)
-    if (!is_valid_utf8(key) || !is_valid_utf8(value))
-      throw http::Problem(400, "malformed_form", "The form holds text that is not valid UTF-8.");
-  return fields;
-}
-
-bool blank(const std::string& text) {
-  return text.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
 http::Response page(const http::Context& ctx, bh::status status, const std::string& title,
                     const char* content, data values) {
   return html_response(ctx.request, status, render_page(title, content, std::move(values)));
@@ -129,17 +110,26 @@ http::Response redirect(const http::Context& ctx, const std::string& to) {
   return res;
 }
 
-// Counts one use of a public form from this address; refuses beyond the hourly limit.
-void limit_forms(Services* s, const http::Context& ctx, const char* form) {
-  const std::string key = std::string(form) + ":" + ctx.remote_address;
-  const auto now = s->clock.now_ms();
-  if (const auto wait = s->limiter.wait_for(key, kFormsPerHour, kHour, now); wait > 0) {
-    http::Problem p(429, "too_many_requests",
-                    "Too many requests from your address. Please try again later.");
+// Counts one use of a public form under `key`; refuses beyond the hourly limit.
+void limit_form(Services* s, const std::string& key, const char* message) {
+  if (const auto wait = s->limiter.acquire(key, kFormsPerHour, kHour, s->clock.now_ms())) {
+    http::Problem p(429, "too_many_requests", message);
     p.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
     throw p;
   }
-  s->limiter.record_failure(key, kHour, now);
+}
+
+// Counts one use of a public form from the client's address.
+void limit_forms(Services* s, const http::Context& ctx, const char* form) {
+  limit_form(s, std::string(form) + ":" + ctx.remote_address,
+             "Too many requests from your address. Please try again later.");
+}
+
+// Counts one use of a public form that mails `email`, from whatever address: one inbox can't be
+// flooded by spreading the requests over many clients.
+void limit_mails_to(Services* s, const char* form, const std::string& email) {
+  limit_form(s, std::string(form) + "-to:" + normalize_email(email),
+             "Too many requests for this email address. Please try again later.");
 }
 
 // The customer's CSRF token is derived from the session secret, so nothing more is stored.
@@ -168,18 +158,10 @@ boost::asio::awaitable<std::optional<Signed>> signed_in(Services* s, const http:
   co_return Signed{std::move(*session), csrf_for(*cookie)};
 }
 
-void check_csrf(const Signed& who, const std::map<std::string, std::string>& fields) {
-  const auto it = fields.find("csrf");
-  if (it == fields.end() || it->second != who.csrf)
+void check_csrf(const Signed& who, const FormInput& form) {
+  if (form.raw("csrf") != who.csrf)
     throw http::Problem(403, "csrf_missing",
                         "This form has expired. Reload the page and try again.");
-}
-
-http::Response problem_page(const http::Context& ctx, const http::Problem& p) {
-  auto res =
-      html_response(ctx.request, bh::int_to_status(p.status), message_html("Sorry", p.detail));
-  for (const auto& [name, value] : p.headers) res.set(name, value);
-  return res;
 }
 
 boost::asio::awaitable<http::Response> home(Services*, http::Context ctx) {
@@ -191,47 +173,41 @@ boost::asio::awaitable<http::Response> contact_form(Services*, http::Context ctx
 }
 
 boost::asio::awaitable<http::Response> submit_contact(Services* s, http::Context ctx) {
-  try {
-    auto fields = form_fields(ctx.request.body());
-    // Bots fill every field; people never see this one. Answer as if all went well.
-    if (!fields["website"].empty())
-      co_return html_response(ctx.request, bh::status::ok,
-                              message_html("Thank you", "We have received your request."));
-    limit_forms(s, ctx, "support");
-    store::NewTicket t;
-    t.customer = {fields["email"], fields["name"], ""};
-    t.subject = fields["subject"];
-    t.body = fields["message"];
-    t.channel = domain::Channel::web;
-    std::string error;
-    if (!looks_like_email(t.customer.email))
-      error = "Please enter a valid email address.";
-    else if (blank(t.subject) || char_count(t.subject) > 250)
-      error = "Please enter a subject (up to 250 characters).";
-    else if (blank(t.body) || char_count(t.body) > 100'000)
-      error = "Please describe what you need (up to 100,000 characters).";
-    else if (char_count(t.customer.name) > 200)
-      error = "Please shorten your name (up to 200 characters).";
-    if (!error.empty()) {
-      data values;
-      values.set("error", error);
-      for (const char* f : {"name", "email", "subject", "message"}) values.set(f, fields[f]);
-      co_return page(ctx, bh::status::unprocessable_entity, "Contact support", kContactForm,
-                     values);
-    }
-    const store::Actor customer{domain::ActorKind::customer, std::nullopt, domain::Role::agent};
-    auto create = [t, customer, now = s->clock.now_ms(), policy = s->policy](store::Tx& tx) {
-      return store::create_ticket(tx, t, customer, now, policy);
-    };
-    const auto ticket = co_await write(s, std::move(create));
-    co_return html_response(
-        ctx.request, bh::status::created,
-        message_html("Thank you – request #" + std::to_string(ticket.id),
-                     "We have received your request and sent a confirmation to " +
-                         ticket.customer.email + " with a link to follow it."));
-  } catch (const http::Problem& p) {
-    co_return problem_page(ctx, p);
+  FormInput form(ctx.request.body());
+  // Bots fill every field; people never see this one. Answer as if all went well.
+  if (!form.raw("website").empty())
+    co_return html_response(ctx.request, bh::status::ok,
+                            message_html("Thank you", "We have received your request."));
+  limit_forms(s, ctx, "support");
+  store::NewTicket t;
+  t.customer.email =
+      trim_space(form.required_text("email", 254, "Please enter a valid email address."));
+  if (form.ok() && !looks_like_email(t.customer.email))
+    form.fail("email", "Please enter a valid email address.");
+  t.customer.name = form.text("name", 0, 200).value_or("");
+  t.subject = form.required_text("subject", 250, "Please enter a subject (up to 250 characters).");
+  t.body = form.required_text("message", 100'000,
+                              "Please describe what you need (up to 100,000 characters).");
+  t.channel = domain::Channel::web;
+  if (!form.ok()) {
+    data values;
+    values.set("error", form.first_message());
+    for (const char* f : {"name", "email", "subject", "message"}) values.set(f, form.raw(f));
+    co_return page(ctx, bh::status::unprocessable_entity, "Contact support", kContactForm, values);
   }
+  limit_mails_to(s, "support", t.customer.email);
+  const store::Actor customer{domain::ActorKind::customer, std::nullopt, domain::Role::agent};
+  auto create = [t, customer, now = s->clock.now_ms(), policy = s->policy](store::Tx& tx) mutable {
+    // Anybody can type anybody's address here: the name of a customer we know stays as it is
+    // (an empty name leaves it unchanged); only a new customer is named by the form.
+    if (store::find_customer_by_email(tx.connection(), t.customer.email)) t.customer.name.clear();
+    return store::create_ticket(tx, t, customer, now, policy);
+  };
+  const auto ticket = co_await write(s, std::move(create));
+  co_return html_response(ctx.request, bh::status::created,
+                          message_html("Thank you – request #" + std::to_string(ticket.id),
+                                       "We have received your request and sent a confirmation to " +
+                                           ticket.customer.email + " with a link to follow it."));
 }
 
 boost::asio::awaitable<http::Response> portal_home(Services* s, http::Context ctx) {
@@ -258,30 +234,24 @@ boost::asio::awaitable<http::Response> portal_home(Services* s, http::Context ct
 }
 
 boost::asio::awaitable<http::Response> request_link(Services* s, http::Context ctx) {
-  try {
-    auto fields = form_fields(ctx.request.body());
-    limit_forms(s, ctx, "link");
-    const std::string email = fields["email"];
-    if (looks_like_email(email)) {
-      auto queue = [email, now = s->clock.now_ms()](store::Tx& tx) {
-        // Only known customers get a mail; the answer is the same either way, so the form
-        // doesn't tell who is a customer.
-        if (auto customer = store::find_customer_by_email(tx.connection(), email))
-          store::queue_job(
-              tx, "mail_magic_link",
-              boost::json::serialize(boost::json::object{{"customer_id", customer->id}}), now,
-              "mail_magic_link:" + std::to_string(customer->id) + ":" + std::to_string(now), now);
-        return 0;
-      };
-      co_await write(s, std::move(queue));
-    }
-    co_return html_response(
-        ctx.request, bh::status::ok,
-        message_html("Check your mail",
-                     "If we know this address, we have sent it a link to your requests."));
-  } catch (const http::Problem& p) {
-    co_return problem_page(ctx, p);
+  FormInput form(ctx.request.body());
+  limit_forms(s, ctx, "link");
+  const std::string email = trim_space(form.text("email", 3, 254).value_or(""));
+  if (looks_like_email(email)) {
+    limit_mails_to(s, "link", email);
+    auto queue = [email, now = s->clock.now_ms()](store::Tx& tx) {
+      // Only known customers get a mail; the answer is the same either way, so the form
+      // doesn't tell who is a customer.
+      if (auto customer = store::find_customer_by_email(tx.connection(), email))
+        store::enqueue(tx, store::MailMagicLink{customer->id}, now, now);
+      return 0;
+    };
+    co_await write(s, std::move(queue));
   }
+  co_return html_response(
+      ctx.request, bh::status::ok,
+      message_html("Check your mail",
+                   "If we know this address, we have sent it a link to your requests."));
 }
 
 // The customer a sign-in link in the path belongs to, if it is valid now.
@@ -329,17 +299,13 @@ boost::asio::awaitable<http::Response> sign_in(Services* s, http::Context ctx) {
 }
 
 boost::asio::awaitable<http::Response> sign_out(Services* s, http::Context ctx) {
-  try {
-    if (auto who = co_await signed_in(s, ctx)) {
-      check_csrf(*who, form_fields(ctx.request.body()));
-      auto end = [hash = hash_secret(*cookie_value(ctx.request, kCustomerCookie))](store::Tx& tx) {
-        store::delete_customer_session(tx, hash);
-        return 0;
-      };
-      co_await write(s, std::move(end));
-    }
-  } catch (const http::Problem& p) {
-    co_return problem_page(ctx, p);
+  if (auto who = co_await signed_in(s, ctx)) {
+    check_csrf(*who, FormInput(ctx.request.body()));
+    auto end = [hash = hash_secret(*cookie_value(ctx.request, kCustomerCookie))](store::Tx& tx) {
+      store::delete_customer_session(tx, hash);
+      return 0;
+    };
+    co_await write(s, std::move(end));
   }
   auto res = redirect(ctx, "/my");
   res.set(bh::field::set_cookie,
@@ -358,75 +324,66 @@ boost::asio::awaitable<store::TicketRecord> own_ticket(Services* s, const Signed
 }
 
 boost::asio::awaitable<http::Response> conversation(Services* s, http::Context ctx) {
-  try {
-    const auto who = co_await signed_in(s, ctx);
-    if (!who) co_return redirect(ctx, "/my");
-    const auto ticket = co_await own_ticket(s, *who, path_id(ctx));
-    auto load = [id = ticket.id](store::Connection& db) { return store::list_messages(db, id); };
-    const auto messages = co_await s->db.read(std::move(load));
-    list items;
-    for (const auto& m : messages) {
-      if (m.internal) continue;  // internal notes are for staff only
-      data item{"body", m.body};
-      const bool by_agent = m.author_kind == domain::ActorKind::agent;
-      item.set("agent", by_agent ? data::type::bool_true : data::type::bool_false);
-      item.set("author", by_agent ? (m.author_name.empty() ? std::string("Support") : m.author_name)
-                                  : std::string("You"));
-      item.set("at", format_time(m.created_at).substr(0, 16).replace(10, 1, " "));
-      items.push_back(item);
-    }
-    data values{"id", std::to_string(ticket.id)};
-    values.set("subject", ticket.subject);
-    values.set("status", status_text(ticket.life.status));
-    values.set("messages", items);
-    values.set("csrf", who->csrf);
-    co_return page(ctx, bh::status::ok, "#" + std::to_string(ticket.id) + " " + ticket.subject,
-                   kConversation, values);
-  } catch (const http::Problem& p) {
-    co_return problem_page(ctx, p);
+  const auto who = co_await signed_in(s, ctx);
+  if (!who) co_return redirect(ctx, "/my");
+  const auto ticket = co_await own_ticket(s, *who, path_id(ctx));
+  auto load = [id = ticket.id](store::Connection& db) { return store::list_messages(db, id); };
+  const auto messages = co_await s->db.read(std::move(load));
+  list items;
+  for (const auto& m : messages) {
+    if (m.internal) continue;  // internal notes are for staff only
+    data item{"body", m.body};
+    const bool by_agent = m.author_kind == domain::ActorKind::agent;
+    item.set("agent", by_agent ? data::type::bool_true : data::type::bool_false);
+    item.set("author", by_agent ? (m.author_name.empty() ? std::string("Support") : m.author_name)
+                                : std::string("You"));
+    item.set("at", format_time(m.created_at).substr(0, 16).replace(10, 1, " "));
+    items.push_back(item);
   }
+  data values{"id", std::to_string(ticket.id)};
+  values.set("subject", ticket.subject);
+  values.set("status", status_text(ticket.life.status));
+  values.set("messages", items);
+  values.set("csrf", who->csrf);
+  co_return page(ctx, bh::status::ok, "#" + std::to_string(ticket.id) + " " + ticket.subject,
+                 kConversation, values);
 }
 
 boost::asio::awaitable<http::Response> customer_reply(Services* s, http::Context ctx) {
-  try {
-    const auto who = co_await signed_in(s, ctx);
-    if (!who)
-      throw http::Problem(401, "unauthenticated",
-                          "Please open your requests again from the link in our mail.");
-    const auto fields = form_fields(ctx.request.body());
-    check_csrf(*who, fields);
-    const auto ticket = co_await own_ticket(s, *who, path_id(ctx));
-    const auto body = fields.contains("body") ? fields.at("body") : std::string();
-    if (blank(body) || char_count(body) > 100'000)
-      throw http::Problem(422, "invalid_request",
-                          "Please write a reply (up to 100,000 characters).");
-    const store::Actor customer{domain::ActorKind::customer, std::nullopt, domain::Role::agent};
-    store::NewMessage message{domain::ActorKind::customer, false, body, std::nullopt};
-    auto add = [id = ticket.id, message, customer, now = s->clock.now_ms(),
-                policy = s->policy](store::Tx& tx) {
-      return store::add_message(tx, id, message, customer, now, policy);
-    };
-    const auto [record, updated] = co_await write(s, std::move(add));
-    // A reply to a closed request starts a new one: show where it went.
-    co_return redirect(ctx, "/my/tickets/" + std::to_string(record.ticket_id));
-  } catch (const http::Problem& p) {
-    co_return problem_page(ctx, p);
-  }
+  const auto who = co_await signed_in(s, ctx);
+  if (!who)
+    throw http::Problem(401, "unauthenticated",
+                        "Please open your requests again from the link in our mail.");
+  FormInput form(ctx.request.body());
+  check_csrf(*who, form);
+  const auto ticket = co_await own_ticket(s, *who, path_id(ctx));
+  const auto body =
+      form.required_text("body", 100'000, "Please write a reply (up to 100,000 characters).");
+  form.finish();
+  const store::Actor customer{domain::ActorKind::customer, std::nullopt, domain::Role::agent};
+  store::NewMessage message{domain::ActorKind::customer, false, body, std::nullopt};
+  auto add = [id = ticket.id, message, customer, now = s->clock.now_ms(),
+              policy = s->policy](store::Tx& tx) {
+    return store::add_message(tx, id, message, customer, now, policy);
+  };
+  const auto [record, updated] = co_await write(s, std::move(add));
+  // A reply to a closed request starts a new one: show where it went.
+  co_return redirect(ctx, "/my/tickets/" + std::to_string(record.ticket_id));
 }
 
 }  // namespace
 
 void add_portal_routes(http::Router& router, Services& services) {
-  route(router, bh::verb::get, "/", services, home);
-  route(router, bh::verb::get, "/support", services, contact_form);
-  route(router, bh::verb::post, "/support", services, submit_contact);
-  route(router, bh::verb::get, "/my", services, portal_home);
-  route(router, bh::verb::post, "/my/link", services, request_link);
-  route(router, bh::verb::get, "/my/sign-in/{token}", services, sign_in_page);
-  route(router, bh::verb::post, "/my/sign-in/{token}", services, sign_in);
-  route(router, bh::verb::post, "/my/sign-out", services, sign_out);
-  route(router, bh::verb::get, "/my/tickets/{id}", services, conversation);
-  route(router, bh::verb::post, "/my/tickets/{id}/messages", services, customer_reply);
+  page_route<home>(router, bh::verb::get, "/", services);
+  page_route<contact_form>(router, bh::verb::get, "/support", services);
+  page_route<submit_contact>(router, bh::verb::post, "/support", services);
+  page_route<portal_home>(router, bh::verb::get, "/my", services);
+  page_route<request_link>(router, bh::verb::post, "/my/link", services);
+  page_route<sign_in_page>(router, bh::verb::get, "/my/sign-in/{token}", services);
+  page_route<sign_in>(router, bh::verb::post, "/my/sign-in/{token}", services);
+  page_route<sign_out>(router, bh::verb::post, "/my/sign-out", services);
+  page_route<conversation>(router, bh::verb::get, "/my/tickets/{id}", services);
+  page_route<customer_reply>(router, bh::verb::post, "/my/tickets/{id}/messages", services);
 }
 
 }  // namespace hd::api

@@ -4,25 +4,25 @@
 #include <optional>
 #include <string>
 
+#include "api/time_format.hpp"
 #include "domain/calendar.hpp"
-#include "domain/refusal.hpp"
-#include "http/problem.hpp"
+#include "domain/sla_policy.hpp"
 #include "store/auth_store.hpp"
 #include "store/records.hpp"
 
 namespace hd::api {
 
-// The JSON shapes of docs/API.md, in one place.
+// The JSON shapes of docs/API.md, in one place (times as time_format.hpp writes them).
 
-/// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T16:21:47.123Z.
-std::string format_time(domain::Millis t);
-/// Parses RFC 3339 (Z or an offset); nullopt when the text is not one.
-std::optional<domain::Millis> parse_time(std::string_view text);
+/// JSON text the server stored earlier (event data, job payloads); null if it can't be read,
+/// so that one bad row never makes a whole list fail.
+boost::json::value stored_json(std::string_view text);
 
 /// `storage` lets a list build all its tickets in one arena (see list_tickets).
 boost::json::object ticket_json(const store::TicketRecord& t, domain::Millis now,
                                 const domain::Calendar& calendar,
-                                boost::json::storage_ptr storage = {});
+                                boost::json::storage_ptr storage = {},
+                                const domain::SlaTargets* sla_targets = nullptr);
 boost::json::object message_json(const store::MessageRecord& m);
 boost::json::object event_json(const store::EventRecord& e);
 boost::json::object user_json(const store::UserRecord& u);
@@ -30,11 +30,5 @@ boost::json::object team_json(const store::TeamRecord& t);
 boost::json::object customer_json(const store::CustomerRecord& c,
                                   boost::json::storage_ptr storage = {});
 boost::json::object token_json(const store::TokenRecord& t);
-
-/// The one mapping of an expected refusal to its HTTP answer.
-http::Problem to_problem(const domain::Refusal& refusal);
-
-/// A path parameter `{id}` as a positive id; anything else is a 404 (no such resource).
-store::Id path_id(const http::Context& ctx);
 
 }  // namespace hd::api

@@ -15,5 +15,16 @@ void add_people_routes(http::Router& router, Services& services);
 void add_survey_routes(http::Router& router, Services& services);
 void add_portal_routes(http::Router& router, Services& services);
 void add_job_routes(http::Router& router, Services& services);
+void add_event_routes(http::Router& router, Services& services);
+void add_workspace_routes(http::Router& router, Services& services);
+void add_calendar_routes(http::Router& router, Services& services);
+void add_sla_policy_routes(http::Router& router, Services& services);
+void add_ticket_sla_routes(http::Router& router, Services& services);
+void add_mail_routes(http::Router& router, Services& services);
+void add_kpi_routes(http::Router& router, Services& services);
+void add_history_routes(http::Router& router, Services& services);
+void add_review_routes(http::Router& router, Services& services);
+void add_customer_risk_routes(http::Router& router, Services& services);
+void add_recognition_routes(http::Router& router, Services& services);
 
 }  // namespace hd::api

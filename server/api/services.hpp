@@ -4,10 +4,17 @@
 #include "api/login_limiter.hpp"
 #include "api/metrics.hpp"
 #include "domain/clock.hpp"
+#include "domain/satisfaction.hpp"
 #include "store/database.hpp"
 #include "store/tickets.hpp"
 
+namespace hd::jobs {
+class MailIntake;
+}
+
 namespace hd::api {
+
+class LiveEvents;
 
 /// [auth] settings.
 struct AuthOptions {
@@ -16,12 +23,6 @@ struct AuthOptions {
   int max_failures_per_address = 20;
   domain::Millis failure_window_ms = 15LL * 60 * 1000;
   bool secure_cookie = false;  ///< set the Secure flag (serve behind TLS)
-};
-
-/// [survey] settings the survey page and its API use.
-struct SurveyOptions {
-  int reopen_at_or_below = 2;
-  bool ask_nps = true, ask_ces = true, ask_comment = true;
 };
 
 /// What every handler may use. Owned by app/, outlives the router and every request.
@@ -33,7 +34,9 @@ struct Services {
   LoginLimiter& limiter;
   Metrics& metrics;
   CredentialCache& credentials;
-  SurveyOptions survey;
+  domain::SurveySettings survey;
+  LiveEvents* live = nullptr;  ///< the event stream and presence; null in command-line tools
+  jobs::MailIntake* mail_intake = nullptr;  ///< inbound mail; null where not wired (routes)
 };
 
 }  // namespace hd::api

@@ -5,6 +5,7 @@
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"
 #include "api/routes.hpp"
+#include "api/text_rules.hpp"
 #include "store/auth_store.hpp"
 #include "store/people.hpp"
 
@@ -34,33 +35,45 @@ std::string session_cookie(const Services* s, const std::string& value, domain::
   throw problem;
 }
 
+// A hash of a random password, made once: an unknown or inactive account's login verifies
+// against it, so that it costs the same time as a known one and timing tells nothing.
+const std::string& stand_in_hash() {
+  static const std::string hash = hash_password(random_secret());
+  return hash;
+}
+
 boost::asio::awaitable<http::Response> login(Services* s, http::Context ctx) {
   JsonInput in(ctx.request);
-  const std::string email = in.required_text("email", 3, 254);
+  const std::string email = normalize_email(in.required_text("email", 3, 254));
   const std::string password = in.required_text("password", 1, 1024);
   in.finish();
   const auto now = s->clock.now_ms();
   const auto& a = s->auth;
+  // One account however its address is typed; counted before the slow hash (see LoginLimiter).
   const std::string account_key = "account:" + email;
   const std::string address_key = "address:" + ctx.remote_address;
-  const auto wait = std::max(
-      s->limiter.wait_for(account_key, a.max_failures_per_account, a.failure_window_ms, now),
-      s->limiter.wait_for(address_key, a.max_failures_per_address, a.failure_window_ms, now));
-  if (wait > 0) too_many(wait);
+  if (const auto wait =
+          s->limiter.acquire(account_key, a.max_failures_per_account, a.failure_window_ms, now))
+    too_many(wait);
+  if (const auto wait =
+          s->limiter.acquire(address_key, a.max_failures_per_address, a.failure_window_ms, now)) {
+    s->limiter.release(account_key);
+    too_many(wait);
+  }
 
   // Argon2 is deliberately slow: verify on a reader thread, never on an I/O thread.
   auto check_password = [email, password](store::Connection& db) {
     LoginResult r;
     r.user = store::find_user_by_email(db, email);
-    r.password_ok = r.user && r.user->active && verify_password(r.user->password_hash, password);
+    const bool usable = r.user && r.user->active;
+    const bool match = verify_password(usable ? r.user->password_hash : stand_in_hash(), password);
+    r.password_ok = usable && match;
     return r;
   };
   auto result = co_await s->db.read(std::move(check_password));
-  if (!result.password_ok) {
-    s->limiter.record_failure(account_key, a.failure_window_ms, now);
-    s->limiter.record_failure(address_key, a.failure_window_ms, now);
+  if (!result.password_ok)
     throw http::Problem(401, "invalid_credentials", "The email or password is wrong.");
-  }
+  s->limiter.release(address_key);
   s->limiter.forget(account_key);
   const std::string token = random_secret();
   const std::string csrf = random_secret();

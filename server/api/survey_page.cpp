@@ -62,7 +62,7 @@ list numbers(int from, int to) {
 }  // namespace
 
 std::string survey_form_html(const store::SurveyContext& s, const std::string& action,
-                             std::optional<int> score, const SurveyOptions& options,
+                             std::optional<int> score, const domain::SurveySettings& options,
                              const std::string& error) {
   data values;
   values.set("ticket_id", std::to_string(s.ticket.id));

@@ -14,7 +14,7 @@ namespace hd::api {
 
 /// The questions, with `score` (1-5) chosen in advance when the mail's button said so.
 std::string survey_form_html(const store::SurveyContext& survey, const std::string& action,
-                             std::optional<int> score, const SurveyOptions& options,
+                             std::optional<int> score, const domain::SurveySettings& options,
                              const std::string& error);
 
 }  // namespace hd::api

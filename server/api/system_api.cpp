@@ -1,5 +1,6 @@
 // Operational endpoints: liveness, readiness, metrics and the API description.
 #include "api/handler_support.hpp"
+#include "api/live_events.hpp"
 #include "api/routes.hpp"
 #include "store/jobs_store.hpp"
 
@@ -30,6 +31,8 @@ boost::asio::awaitable<http::Response> readyz(Services* s, http::Context ctx) {
 boost::asio::awaitable<http::Response> metrics(Services* s, http::Context ctx) {
   auto count_jobs = [](store::Connection& db) { return store::count_queued_jobs(db); };
   auto queued = co_await s->db.read(std::move(count_jobs));
+  if (s->live)
+    s->metrics.set_event_streams(s->live->broadcaster().size(), s->live->broadcaster().dropped());
   http::Response res{bh::status::ok, ctx.request.version()};
   res.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.keep_alive(ctx.request.keep_alive());

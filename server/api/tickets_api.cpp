@@ -6,7 +6,10 @@
 #include "api/auth.hpp"
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"
+#include "api/query_input.hpp"
 #include "api/routes.hpp"
+#include "api/ticket_query.hpp"
+#include "store/sla_store.hpp"
 #include "store/tickets.hpp"
 
 namespace hd::api {
@@ -18,111 +21,125 @@ using domain::Status;
 
 constexpr std::size_t kMaxBody = 100'000;
 
+/// The targets of the ticket's policy as last loaded (null without SLA or policy).
+const domain::SlaTargets* sla_targets(const store::SlaBook* book, const store::TicketRecord& t) {
+  if (!book || !t.sla_policy_id) return nullptr;
+  const auto* policy = book->policy(*t.sla_policy_id);
+  return policy ? &policy->targets : nullptr;
+}
+
+std::shared_ptr<const store::SlaBook> sla_book(Services* s) {
+  return s->policy.sla ? s->policy.sla->cached() : nullptr;
+}
+
 http::Response ticket_reply(Services* s, const http::Context& ctx, bh::status status,
                             const store::TicketRecord& t) {
-  auto res = reply(ctx, status, ticket_json(t, s->clock.now_ms(), *s->policy.calendar));
+  const auto book = sla_book(s);
+  auto res =
+      reply(ctx, status,
+            ticket_json(t, s->clock.now_ms(), *s->policy.calendar, {}, sla_targets(book.get(), t)));
   res.set(bh::field::etag, etag(t.version));
   return res;
 }
 
-[[noreturn]] void bad_query(const std::string& name, const std::string& what) {
-  throw http::Problem(400, "invalid_query", "Query parameter '" + name + "' " + what + ".",
-                      {{"errors", json::array{json::object{{"field", name}, {"message", what}}}}});
-}
-
-std::int64_t query_int(const std::string& name, std::string_view text, std::int64_t lo,
-                       std::int64_t hi) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi)
-    bad_query(name,
-              "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-  return v;
-}
-
 // Cursor: "<sort key>.<id>" of the last row served; opaque to clients.
-std::pair<domain::Millis, store::Id> parse_cursor(std::string_view text) {
+std::optional<std::pair<domain::Millis, store::Id>> parse_cursor(std::string_view text) {
   const auto dot = text.find('.');
-  if (dot == std::string_view::npos) bad_query("cursor", "is not a cursor this server gave out");
-  return {query_int("cursor", text.substr(0, dot), 0, INT64_MAX),
-          query_int("cursor", text.substr(dot + 1), 1, INT64_MAX)};
+  if (dot == std::string_view::npos) return std::nullopt;
+  const auto key = QueryInput::parse_integer(text.substr(0, dot), 0, INT64_MAX);
+  const auto id = QueryInput::parse_integer(text.substr(dot + 1), 1, INT64_MAX);
+  if (!key || !id) return std::nullopt;
+  return std::pair{*key, *id};
 }
 
-store::TicketQuery parse_ticket_query(const http::Context& ctx, store::Id caller) {
+}  // namespace
+
+store::TicketQuery parse_ticket_query(const http::Context& ctx, store::Id caller,
+                                      domain::Millis now) {
   store::TicketQuery q;
-  auto time_param = [](const std::string& name, std::string_view value) {
-    auto t = parse_time(value);
-    if (!t) bad_query(name, "must be an RFC 3339 time such as 2026-11-23T16:00:00Z");
-    return *t;
-  };
-  for (const auto& p : boost::urls::url_view(ctx.url).params()) {
-    const std::string key = p.key;
-    const std::string value = p.value;
-    if (key == "status") {
-      std::size_t start = 0;
-      while (start <= value.size()) {
-        const auto end = std::min(value.find(',', start), value.size());
-        const auto name = value.substr(start, end - start);
-        auto status = domain::parse_status(name);
-        if (!status) bad_query("status", "has an unknown status '" + name + "'");
+  QueryInput in(ctx.url);
+  for (const auto& value : in.all("status")) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const auto end = std::min(value.find(',', start), value.size());
+      const auto name = value.substr(start, end - start);
+      if (auto status = domain::parse_status(name))
         q.statuses.push_back(*status);
-        start = end + 1;
-      }
-    } else if (key == "assignee") {
-      if (value == "me")
-        q.assignee_id = caller;
-      else if (value == "none")
-        q.unassigned = true;
       else
-        q.assignee_id = query_int(key, value, 1, INT64_MAX);
-    } else if (key == "team") {
-      q.team_id = query_int(key, value, 1, INT64_MAX);
-    } else if (key == "priority") {
-      auto priority = domain::parse_priority(value);
-      if (!priority) bad_query(key, "must be one of low, normal, high, urgent");
-      q.priority = *priority;
-    } else if (key == "customer") {
-      if (value.find('@') != std::string::npos)
-        q.customer_email = value;
-      else
-        q.customer_id = query_int(key, value, 1, INT64_MAX);
-    } else if (key == "tag") {
-      if (value.empty() || value.size() > 64) bad_query(key, "must be 1 to 64 characters");
-      q.tag = value;
-    } else if (key == "q") {
-      if (value.find_first_not_of(" \t\n") == std::string::npos || value.size() > 200)
-        bad_query(key, "must have 1 to 200 characters of text");
-      q.text = value;
-    } else if (key == "created_after") {
-      q.created_after = time_param(key, value);
-    } else if (key == "created_before") {
-      q.created_before = time_param(key, value);
-    } else if (key == "updated_after") {
-      q.updated_after = time_param(key, value);
-    } else if (key == "updated_before") {
-      q.updated_before = time_param(key, value);
-    } else if (key == "sort") {
-      using Sort = store::TicketQuery::Sort;
-      if (value == "-created_at")
-        q.sort = Sort::created_desc;
-      else if (value == "created_at")
-        q.sort = Sort::created_asc;
-      else if (value == "-updated_at")
-        q.sort = Sort::updated_desc;
-      else if (value == "updated_at")
-        q.sort = Sort::updated_asc;
-      else
-        bad_query(key, "must be one of created_at, -created_at, updated_at, -updated_at");
-    } else if (key == "limit") {
-      q.limit = static_cast<int>(query_int(key, value, 1, 200));
-    } else if (key == "cursor") {
-      q.after = parse_cursor(value);
-    } else {
-      bad_query(key, "is not a known filter");
+        in.fail("status", "has an unknown status '" + name.substr(0, 40) + "'");
+      start = end + 1;
     }
   }
+  if (auto assignee = in.text("assignee", 20)) {
+    if (*assignee == "me")
+      q.assignee_id = caller;
+    else if (*assignee == "none")
+      q.unassigned = true;
+    else if (auto id = QueryInput::parse_integer(*assignee, 1, INT64_MAX))
+      q.assignee_id = *id;
+    else
+      in.fail("assignee", "must be me, none or a user id");
+  }
+  q.team_id = in.integer("team", 1, INT64_MAX);
+  if (auto p = in.choice("priority", domain::parse_priority, "low, normal, high, urgent"))
+    q.priority = *p;
+  if (auto customer = in.text("customer", 254)) {
+    if (customer->find('@') != std::string::npos)
+      q.customer_email = *customer;
+    else if (auto id = QueryInput::parse_integer(*customer, 1, INT64_MAX))
+      q.customer_id = *id;
+    else
+      in.fail("customer", "must be a customer id or an email address");
+  }
+  q.tag = in.text("tag", 64);
+  if (auto text = in.text("q", 200)) {
+    if (text->find_first_not_of(" \t\n") == std::string::npos)
+      in.fail("q", "must have 1 to 200 characters of text");
+    else
+      q.text = *text;
+  }
+  q.created_after = in.time("created_after");
+  q.created_before = in.time("created_before");
+  q.updated_after = in.time("updated_after");
+  q.updated_before = in.time("updated_before");
+  if (auto sla = in.text("sla", 30)) {
+    if (*sla == "breached") {
+      q.sla_breached_at = now;
+    } else if (*sla == "due_soon") {  // the web app's "SLA due soon" view: the next hour
+      q.sla_due_between = {now, now + 60 * 60'000};
+    } else if (auto minutes = sla->starts_with("due_within:")
+                                  ? QueryInput::parse_integer(sla->substr(11), 1, 525'600)
+                                  : std::nullopt) {
+      q.sla_due_between = {now, now + *minutes * 60'000};
+    } else {
+      in.fail("sla", "must be breached, due_soon or due_within:<minutes from 1 to 525600>");
+    }
+  }
+  if (auto sort = in.text("sort", 20)) {
+    using Sort = store::TicketQuery::Sort;
+    if (*sort == "sla_due")
+      q.sort = Sort::sla_due_asc;
+    else if (*sort == "-created_at")
+      q.sort = Sort::created_desc;
+    else if (*sort == "created_at")
+      q.sort = Sort::created_asc;
+    else if (*sort == "-updated_at")
+      q.sort = Sort::updated_desc;
+    else if (*sort == "updated_at")
+      q.sort = Sort::updated_asc;
+    else
+      in.fail("sort", "must be one of created_at, -created_at, updated_at, -updated_at, sla_due");
+  }
+  if (auto limit = in.integer("limit", 1, 200)) q.limit = static_cast<int>(*limit);
+  if (auto cursor = in.text("cursor", 60)) {
+    q.after = parse_cursor(*cursor);
+    if (!q.after) in.fail("cursor", "is not a cursor this server gave out");
+  }
+  in.finish();
   return q;
 }
+
+namespace {
 
 store::NewTicket parse_new_ticket(const http::Context& ctx) {
   JsonInput in(ctx.request);
@@ -134,14 +151,16 @@ store::NewTicket parse_new_ticket(const http::Context& ctx) {
       const std::string field = "customer." + std::string(key);
       if (key != "email" && key != "name" && key != "organization")
         in.fail(field, "is not a known field");
-      else if (!value.is_string() || value.as_string().size() > 254)
-        in.fail(field, "must be a string of at most 254 characters");
+      else if (!value.is_string())
+        in.fail(field, "must be a string");
+      else if (auto problem = text_problem(value.as_string(), 0, key == "email" ? 254 : 200))
+        in.fail(field, std::move(*problem));
     }
     auto text_of = [&](const char* key) {
       const auto* v = customer->if_contains(key);
       return v && v->is_string() ? std::string(v->as_string()) : std::string();
     };
-    t.customer = {text_of("email"), text_of("name"), text_of("organization")};
+    t.customer = {trim_space(text_of("email")), text_of("name"), text_of("organization")};
     if (!looks_like_email(t.customer.email)) in.fail("customer.email", "must be an email address");
   } else {
     in.fail("customer", "is required, with at least an email");
@@ -170,7 +189,7 @@ boost::asio::awaitable<http::Response> create_ticket(Services* s, http::Context 
 
 boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context ctx) {
   const auto who = co_await authorize(*s, ctx, Role::agent);
-  auto query = parse_ticket_query(ctx, who.user_id);
+  auto query = parse_ticket_query(ctx, who.user_id, s->clock.now_ms());
   auto load = [query](store::Connection& db) { return store::list_tickets(db, query); };
   auto tickets = co_await s->db.read(std::move(load));
   // One arena for the whole page: fifty tickets' worth of small JSON allocations, freed at once.
@@ -179,7 +198,9 @@ boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context c
   json::array items(storage);
   items.reserve(tickets.size());
   const auto now = s->clock.now_ms();
-  for (const auto& t : tickets) items.push_back(ticket_json(t, now, *s->policy.calendar, storage));
+  const auto book = sla_book(s);
+  for (const auto& t : tickets)
+    items.push_back(ticket_json(t, now, *s->policy.calendar, storage, sla_targets(book.get(), t)));
   json::value next = nullptr;
   if (static_cast<int>(tickets.size()) == query.limit) {
     const auto [key, id] = store::cursor_of(tickets.back(), query.sort);
@@ -209,7 +230,10 @@ std::int64_t required_version(const http::Context& ctx) {
     throw http::Problem(428, "precondition_required",
                         "Send If-Match with the ETag of the ticket you read, so that concurrent "
                         "changes are not overwritten.");
-  if (header.starts_with("W/")) header.remove_prefix(2);
+  // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak ETag never matches.
+  if (header.starts_with("W/"))
+    throw http::Problem(412, "version_mismatch",
+                        "If-Match needs the strong ETag of the ticket, not a weak one.");
   if (header.size() >= 2 && header.front() == '"' && header.back() == '"')
     header = header.substr(1, header.size() - 2);
   std::int64_t version = 0;
@@ -231,8 +255,9 @@ boost::asio::awaitable<http::Response> patch_ticket(Services* s, http::Context c
   patch.team_id = in.nullable_id("team_id");
   patch.tags = in.tags("tags");
   in.finish();
-  auto change = [id, version, patch, actor = who.actor(), now = s->clock.now_ms()](store::Tx& tx) {
-    return store::update_ticket(tx, id, version, patch, actor, now);
+  auto change = [id, version, patch, actor = who.actor(), now = s->clock.now_ms(),
+                 policy = s->policy](store::Tx& tx) {
+    return store::update_ticket(tx, id, version, patch, actor, now, policy);
   };
   auto updated = co_await write(s, std::move(change));
   co_return ticket_reply(s, ctx, bh::status::ok, updated);

@@ -8,6 +8,8 @@
 #include "api/json_input.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
+#include "app/history_cli.hpp"
+#include "app/mail_in.hpp"
 #include "app/seed_demo.hpp"
 #include "app/serve.hpp"
 #include "domain/refusal.hpp"
@@ -103,6 +105,24 @@ int run_cli(int argc, char** argv) {
   seed_cmd->add_option("--tickets", tickets, "How many tickets")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  auto* mail_in_cmd = app.add_subcommand(
+      "mail-in", "File the one mail on standard input (exit status per sysexits, 75: retry)");
+  add_common(mail_in_cmd);
+  std::string mailbox;
+  mail_in_cmd->add_option("--mailbox", mailbox, "A mailbox of [mail_in] mailboxes");
+  auto* import_cmd =
+      app.add_subcommand("import", "Import ticket history from JSON Lines (docs/IMPORT.md)");
+  add_common(import_cmd);
+  std::string history_file;
+  int batch_size = 10'000;
+  import_cmd->add_option("FILE", history_file, "The JSON Lines file")->required();
+  import_cmd->add_option("--batch", batch_size, "Lines per all-or-nothing batch")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  auto* export_cmd =
+      app.add_subcommand("export", "Export every ticket as JSON Lines (docs/IMPORT.md)");
+  add_common(export_cmd);
+  export_cmd->add_option("FILE", history_file, "The JSON Lines file to write")->required();
   auto* routes_cmd = app.add_subcommand("routes", "Print every HTTP route and exit");
   add_common(routes_cmd);  // accepted like everywhere; the routes don't depend on them
 
@@ -124,6 +144,9 @@ int run_cli(int argc, char** argv) {
     }
     if (*user_add) return add_user(config, email, name, role);
     if (*seed_cmd) return seed(config, tickets);
+    if (*mail_in_cmd) return mail_in(config, mailbox);
+    if (*import_cmd) return import_history_file(config, history_file, batch_size);
+    if (*export_cmd) return export_history_file(config, history_file);
     if (*routes_cmd) {
       // Routes are printed from the same registration code the server runs.
       http::Router router;
@@ -144,7 +167,8 @@ int run_cli(int argc, char** argv) {
     return app.exit(e);
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return 2;
+    // An MTA keeps a mail whose delivery failed on configuration (sysexits EX_CONFIG).
+    return *mail_in_cmd ? 78 : 2;
   } catch (const store::SchemaTooNew& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 3;

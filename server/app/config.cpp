@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <sstream>
+
 #include <toml++/toml.h>
 
 #include <unistd.h>
@@ -100,6 +102,18 @@ std::map<std::string, Setting> settings_of(Config& c) {
          return true;
        }}},
       {"db.max_batch", integer(c.db.max_batch, 1, 10'000)},
+      {"db.wal_limit_mib", {[&c](std::string_view v) {
+         long long mib = 0;
+         if (!parse_int(v, 1, 1 << 20, mib)) return false;
+         c.db.wal_limit_bytes = mib << 20;
+         return true;
+       }}},
+      {"db.checkpoint_wait", {[&c](std::string_view v) {
+         auto ms = parse_duration(v);
+         if (!ms || *ms > 60'000) return false;
+         c.db.checkpoint_wait_ms = static_cast<int>(*ms);
+         return true;
+       }}},
       {"log.format", one_of(c.log.format, {"text", "json"})},
       {"log.level", one_of(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"auth.session_ttl", duration_ms(c.auth.session_ttl_ms)},
@@ -112,6 +126,7 @@ std::map<std::string, Setting> settings_of(Config& c) {
       {"survey.expire_after", duration_ms(c.survey.expire_after_ms)},
       {"survey.reopen_at_or_below", integer(c.survey.reopen_at_or_below, 0, 5)},
       {"survey.ask_nps", boolean(c.survey.ask_nps)},
+      {"sla.warn_at_percent", integer(c.sla.warn_at_percent, 1, 99)},
       {"survey.ask_ces", boolean(c.survey.ask_ces)},
       {"survey.ask_comment", boolean(c.survey.ask_comment)},
       {"survey.teams_without_survey", {[&c](std::string_view v) {
@@ -119,7 +134,12 @@ std::map<std::string, Setting> settings_of(Config& c) {
          for (char ch : v)
            if (!std::isdigit(static_cast<unsigned char>(ch)) && ch != ',' && ch != ' ')
              return false;
-         c.survey.teams_without_survey = v;
+         std::string ids(v);
+         for (auto& ch : ids)
+           if (ch == ',') ch = ' ';
+         std::istringstream in(ids);
+         c.survey.teams_without_survey.clear();
+         for (std::int64_t id; in >> id;) c.survey.teams_without_survey.insert(id);
          return true;
        }}},
       {"jobs.workers", integer(c.jobs.workers, 1, 64)},
@@ -127,10 +147,39 @@ std::map<std::string, Setting> settings_of(Config& c) {
       {"jobs.first_retry", duration_ms(c.jobs.first_retry_ms)},
       {"jobs.max_retry", duration_ms(c.jobs.max_retry_ms)},
       {"jobs.lease", duration_ms(c.jobs.lease_ms)},
+      {"events.heartbeat", chrono_ms(c.events.heartbeat)},
+      {"events.queue_limit", integer(c.events.queue_limit, 1, 1'000'000)},
+      {"events.write_timeout", chrono_ms(c.events.write_timeout)},
+      {"web.root", text(c.web.root)},
       {"mail.smtp_url", text(c.mail.smtp_url)},
       {"mail.from", text(c.mail.from)},
       {"mail.username", text(c.mail.username)},
       {"mail.password", text(c.mail.password)},
+      {"mail.ca_file", text(c.mail.ca_file)},
+      {"mail_in.max_message_bytes", integer(c.mail_in.max_message_bytes, 1024, 1LL << 30)},
+      {"mail_in.team", integer(c.mail_in.team, 0, 1LL << 53)},
+      {"mail_in.priority", one_of(c.mail_in.priority, {"low", "normal", "high", "urgent"})},
+      {"mail_in.imap", {[&c](std::string_view v) {
+         if (!parse_imap_mailboxes(v)) return false;
+         c.mail_in.imap = v;
+         return true;
+       }}},
+      {"mail_in.imap_username", text(c.mail_in.imap_username)},
+      {"mail_in.imap_password", text(c.mail_in.imap_password)},
+      {"mail_in.imap_starttls", boolean(c.mail_in.imap_starttls)},
+      {"mail_in.imap_after", {[&c](std::string_view v) {
+         if (v != "seen" && v != "delete" && v != "none" &&
+             !(v.starts_with("move:") && v.size() > 5))
+           return false;
+         c.mail_in.imap_after = v;
+         return true;
+       }}},
+      {"mail_in.imap_interval", duration_ms(c.mail_in.imap_interval_ms)},
+      {"mail_in.mailboxes", {[&c](std::string_view v) {
+         if (!parse_mailbox_routes(v)) return false;
+         c.mail_in.mailboxes = v;
+         return true;
+       }}},
   };
 }
 
@@ -149,6 +198,54 @@ std::string env_name(const std::string& key) {
 }
 
 }  // namespace
+
+std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string_view text) {
+  std::vector<MailboxRouteSetting> routes;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find(',', pos);
+    if (end == std::string_view::npos) end = text.size();
+    auto item = text.substr(pos, end - pos);
+    pos = end + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    const auto eq = item.find('='), slash = item.find('/');
+    if (eq == std::string_view::npos || eq == 0 || slash == std::string_view::npos || slash < eq)
+      return std::nullopt;
+    MailboxRouteSetting route;
+    route.name = item.substr(0, eq);
+    const auto team = item.substr(eq + 1, slash - eq - 1);
+    if (!parse_int(team, 0, 1LL << 53, route.team)) return std::nullopt;
+    route.priority = item.substr(slash + 1);
+    if (route.priority != "low" && route.priority != "normal" && route.priority != "high" &&
+        route.priority != "urgent")
+      return std::nullopt;
+    routes.push_back(std::move(route));
+  }
+  return routes;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_imap_mailboxes(
+    std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> mailboxes;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find(',', pos);
+    if (end == std::string_view::npos) end = text.size();
+    auto item = text.substr(pos, end - pos);
+    pos = end + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+    const auto url = item.substr(eq + 1);
+    if (!url.starts_with("imap://") && !url.starts_with("imaps://")) return std::nullopt;
+    mailboxes.emplace_back(std::string(item.substr(0, eq)), std::string(url));
+  }
+  return mailboxes;
+}
 
 std::optional<domain::Millis> parse_duration(std::string_view text) {
   std::size_t digits = 0;

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "api/services.hpp"
+#include "domain/satisfaction.hpp"
+#include "http/event_stream.hpp"
 #include "http/types.hpp"
 #include "jobs/runner.hpp"
 #include "store/connection.hpp"
@@ -21,26 +23,41 @@ struct Config {
     std::string public_url = "http://localhost:8080";
   } server;
   http::HttpOptions http;
+  http::EventStreamOptions events;  ///< [events]: the agents' live event streams
   store::DbOptions db;
   struct Log {
     std::string format = "text";  ///< text | json
     std::string level = "info";
   } log;
   api::AuthOptions auth;
-  struct Survey {
-    domain::Millis delay_ms = 3'600'000;
-    domain::Millis reminder_after_ms = 3LL * 86'400'000;
-    domain::Millis expire_after_ms = 7LL * 86'400'000;
-    int reopen_at_or_below = 2;  ///< a CSAT at or below this reopens the ticket
-    bool ask_nps = true, ask_ces = true, ask_comment = true;
-    std::string teams_without_survey;  ///< comma-separated team ids
-  } survey;
+  domain::SurveySettings survey;
   jobs::JobOptions jobs;
+  struct Web {
+    std::string root;  ///< the built web app (web/dist); empty: found beside the binary/source
+  } web;
+  struct Sla {
+    int warn_at_percent = 80;  ///< share of a target's business time that fires sla_warning
+  } sla;
   struct Mail {
     std::string smtp_url = "smtp://127.0.0.1:25";
     std::string from = "Helpdesk <helpdesk@localhost>";
     std::string username, password;
+    std::string ca_file;  ///< CAs to trust for the SMTP server's TLS; empty: the system's
   } mail;
+  /// [mail_in]: inbound mail (POST /api/v1/mail/inbound, `helpdesk mail-in`, IMAP).
+  struct MailIn {
+    long long max_message_bytes = 25LL * 1024 * 1024;
+    long long team = 0;  ///< team id of new tickets; 0: none
+    std::string priority = "normal";
+    /// "NAME=TEAM/PRIORITY" separated by commas, e.g. "billing=2/high, sales=3/normal".
+    std::string mailboxes;
+    /// IMAP mailboxes to read, "NAME=URL, ...": imaps://host/FOLDER or imap://host/FOLDER.
+    std::string imap;
+    std::string imap_username, imap_password;  ///< unless given in the URL
+    bool imap_starttls = true;                 ///< imap:// insists on STARTTLS
+    std::string imap_after = "seen";           ///< seen | delete | move:FOLDER | none
+    domain::Millis imap_interval_ms = 60'000;
+  } mail_in;
 };
 
 /// Thrown with every problem found, one per line, so a bad config is fixed in one go.
@@ -57,6 +74,19 @@ struct ConfigOverrides {
 /// then HELPDESK_<SECTION>_<KEY> environment variables, then the overrides.
 /// Throws ConfigError naming every unknown key and bad value.
 Config load_config(const ConfigOverrides& overrides);
+
+/// One mailbox of [mail_in] mailboxes.
+struct MailboxRouteSetting {
+  std::string name;
+  long long team = 0;  ///< 0: none
+  std::string priority = "normal";
+};
+/// Parses "NAME=TEAM/PRIORITY, ..."; nullopt when an item is malformed.
+std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string_view text);
+
+/// Parses "NAME=imap(s)://..., ..."; nullopt when an item is malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_imap_mailboxes(
+    std::string_view text);
 
 /// Parses durations such as 0s, 250ms, 90m, 1h, 3d into milliseconds.
 std::optional<domain::Millis> parse_duration(std::string_view text);

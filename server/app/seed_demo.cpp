@@ -7,6 +7,7 @@
 #include "security/secrets.hpp"
 #include "store/jobs_store.hpp"
 #include "store/people.hpp"
+#include "store/sla_store.hpp"
 #include "store/surveys.hpp"
 #include "store/tickets.hpp"
 
@@ -73,9 +74,38 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
            kMinute;
   };
   domain::AlwaysOpenCalendar calendar;
-  const store::TicketPolicy policy{kHour, &calendar};
+  store::SlaCatalog sla;
+  const store::TicketPolicy policy{kHour, &calendar, &sla};
   SeedSummary summary;
   const Millis start = now_ms - 90 * kDay;
+
+  // SLA: office hours in Berlin with the German holidays of the season, a tight policy for
+  // urgent and high tickets, and targets on the default policy, so the demo shows timers,
+  // pauses and breaches.
+  db.write_blocking([&](store::Tx& tx) {
+    domain::CalendarSpec office;
+    office.time_zone = "Europe/Berlin";
+    for (std::size_t d = 0; d < 5; ++d) office.hours[d] = {{"08:00", "18:00"}};
+    office.holidays = {{"2026-01-01", true, {}, {}, "New Year"},
+                       {"2026-05-01", true, {}, {}, "Labour Day"},
+                       {"2026-10-03", true, {}, {}, "Unity Day"},
+                       {"2026-12-24", true, std::string("12:00"), std::string("24:00"), "Eve"},
+                       {"2026-12-25", true, {}, {}, "Christmas"},
+                       {"2026-12-26", true, {}, {}, "Boxing Day"}};
+    const auto cal = store::create_calendar(tx, "Berlin support hours", office, start);
+    domain::SlaPolicy urgent;
+    urgent.name = "Urgent and high";
+    urgent.calendar_id = cal.id;
+    urgent.position = 10;
+    urgent.conditions.priorities = {domain::Priority::urgent, domain::Priority::high};
+    urgent.targets = {60, 120, 480};
+    store::create_policy(tx, urgent, start);
+    auto fallback = *store::find_policy(tx.connection(), 1);  // the default of migration 0004
+    fallback.policy.calendar_id = cal.id;
+    fallback.policy.targets = {240, 480, 1440};
+    store::update_policy(tx, fallback.policy, fallback.policy.version, start);
+    return 0;
+  });
 
   // People: three teams, a supervisor and an admin, four agents per team.
   const std::string password_hash = security::hash_password(kDemoPassword);
@@ -192,8 +222,9 @@ SeedSummary seed_demo(store::Database& db, int tickets, std::int64_t now_ms, uns
             security::hash_secret("demo-" + std::to_string(id) + "-" + std::to_string(salt));
         const auto ticket = store::find_ticket(tx.connection(), id);
         const auto survey =
-            store::prepare_survey(tx, id, ticket->life.resolution_episode, token_hash, survey_at);
+            store::prepare_survey(tx, id, ticket->life.resolution_episode, survey_at);
         if (!survey) continue;
+        store::put_survey_token(tx, survey->survey.id, "check", token_hash, survey_at);
         at = survey_at;
         store::mark_survey_sent(tx, survey->survey.id, at, at + 3 * kDay, at + 7 * kDay, policy);
         if (chance(0.45)) {

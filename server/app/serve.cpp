@@ -5,17 +5,26 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
 #include <sstream>
 #include <thread>
 
+#include "api/live_events.hpp"
 #include "api/routes.hpp"
+#include "api/time_format.hpp"
 #include "app/logging.hpp"
+#include "app/mail_in.hpp"
+#include "app/web_root.hpp"
 #include "domain/calendar.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "jobs/customer_mail_jobs.hpp"
+#include "jobs/imap_fetcher.hpp"
 #include "jobs/satisfaction_jobs.hpp"
+#include "jobs/sla_jobs.hpp"
 #include "mail/smtp_sender.hpp"
 #include "store/migrations.hpp"
+#include "store/sla_store.hpp"
 
 namespace hd::app {
 namespace asio = boost::asio;
@@ -38,14 +47,7 @@ jobs::SatisfactionSettings satisfaction_settings(const Config& config) {
   s.public_url = config.server.public_url;
   while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
   s.mail_from = config.mail.from;
-  s.reminder_after_ms = config.survey.reminder_after_ms;
-  s.expire_after_ms = config.survey.expire_after_ms;
-  s.reopen_at_or_below = config.survey.reopen_at_or_below;
-  std::string ids = config.survey.teams_without_survey;
-  for (auto& ch : ids)
-    if (ch == ',') ch = ' ';
-  std::istringstream in(ids);
-  for (std::int64_t id; in >> id;) s.teams_without_survey.insert(id);
+  s.survey = config.survey;
   return s;
 }
 
@@ -59,7 +61,16 @@ int serve(const Config& config) {
   };
   const auto [host, port] = split_listen(config.server.listen);
 
-  domain::SystemClock clock;
+  domain::SystemClock system_clock;
+  // Tests (and demos) can start the clock at a chosen instant; it then runs at real speed.
+  domain::Millis clock_offset = 0;
+  if (const char* start = std::getenv("HELPDESK_TEST_CLOCK_START"); start && *start) {
+    const auto at = api::parse_time(start);
+    if (!at) throw ConfigError("HELPDESK_TEST_CLOCK_START must be an RFC 3339 time");
+    clock_offset = *at - system_clock.now_ms();
+    say(spdlog::level::warn, std::string("test clock: time starts at ") + start);
+  }
+  const domain::ShiftedClock clock(system_clock, clock_offset);
   domain::AlwaysOpenCalendar calendar;
   api::Metrics metrics;
   api::LoginLimiter limiter;
@@ -67,30 +78,66 @@ int serve(const Config& config) {
   // The writer wakes the job runner after a commit that queued a job; the runner is made after
   // the database it runs on, hence the pointer.
   std::atomic<jobs::JobRunner*> runner_ptr{nullptr};
-  store::Database db(config.db, [&](const store::BatchCommitted& batch) {
-    metrics.observe_write_batch(batch.requests);
-    if (auto* runner = runner_ptr.load(); runner && batch.jobs_queued) runner->notify();
-  });
+  std::atomic<api::LiveEvents*> live_ptr{nullptr};  // likewise: made after the database
+  store::Database db(
+      config.db,
+      [&](const store::BatchCommitted& batch) {
+        metrics.observe_write_batch(batch.requests);
+        if (auto* runner = runner_ptr.load(); runner && batch.jobs_queued) runner->notify();
+        if (auto* live = live_ptr.load()) live->notify_commit();
+      },
+      [&](const store::CheckpointDone& done) { metrics.observe_checkpoint(done); });
   for (const auto& name : store::migrate(db, clock.now_ms()))
     say(spdlog::level::info, "applied migration " + name);
 
   mail::global_init();
-  mail::SmtpSender sender(
-      {config.mail.smtp_url, config.mail.from, config.mail.username, config.mail.password}, clock);
+  mail::SmtpSender sender({.url = config.mail.smtp_url,
+                           .from = config.mail.from,
+                           .username = config.mail.username,
+                           .password = config.mail.password,
+                           .ca_file = config.mail.ca_file},
+                          clock);
   jobs::JobRunner runner(db, clock, config.jobs,
                          [&](const std::string& what) { say(spdlog::level::warn, what); });
-  const store::TicketPolicy policy{config.survey.delay_ms, &calendar};
+  store::SlaCatalog sla_catalog;
+  db.read_blocking([&](store::Connection& c) { return sla_catalog.current(c); });
+  const store::TicketPolicy policy{config.survey.delay_ms, &calendar, &sla_catalog,
+                                   config.sla.warn_at_percent};
   jobs::add_satisfaction_jobs(runner, db, clock, sender, satisfaction_settings(config), policy);
   jobs::add_customer_mail_jobs(runner, db, clock, sender,
                                {satisfaction_settings(config).public_url, config.mail.from});
+  jobs::add_sla_jobs(runner, db, clock, policy);
   runner_ptr.store(&runner);
   runner.start();
 
-  const api::SurveyOptions survey{config.survey.reopen_at_or_below, config.survey.ask_nps,
-                                  config.survey.ask_ces, config.survey.ask_comment};
-  api::Services services{db, clock, policy, config.auth, limiter, metrics, credentials, survey};
+  // Mails a previous process stored but did not file are filed before anything new arrives.
+  jobs::MailIntake intake(db, clock, intake_settings(config, policy));
+  if (const auto recovered = intake.recover_blocking())
+    say(spdlog::level::info,
+        "filed " + std::to_string(recovered) + " mail(s) left by the last run");
+  jobs::ImapFetcher fetcher(intake, db, clock, imap_mailboxes(config),
+                            config.mail_in.imap_interval_ms,
+                            [&](const std::string& what) { say(spdlog::level::warn, what); });
+  fetcher.start();
+  // Before the live events: their timers and the streams' frames must go before the io_context.
+  asio::io_context ioc;
+  api::LiveEvents live(db, clock, config.events);
+  api::Services services{db,      clock,   policy,      config.auth,
+                         limiter, metrics, credentials, config.survey};
+  services.live = &live;
+  services.mail_intake = &intake;
   http::Router router;
   api::add_routes(router, services);
+  // The agents' app, read into memory once; without a build, /app/ says how to make one.
+  http::StaticFiles web_app;
+  if (const auto web_root = find_web_root(config.web.root)) {
+    web_app = http::StaticFiles(*web_root, "/app/");
+    say(spdlog::level::info, "serving the web app from " + web_root->string() + " (" +
+                                 std::to_string(web_app.size()) + " files) at /app/");
+  } else {
+    say(spdlog::level::warn, "the web app is not built (web/dist): /app/ answers 503");
+  }
+  router.mount("/app/", http::static_handler(web_app));
   router.set_observer([&](const http::Completed& c) {
     metrics.observe_request(c);
     log_access(*logger, json_logs, c);
@@ -99,10 +146,18 @@ int serve(const Config& config) {
     say(spdlog::level::err, "request " + std::string(id) + " failed: " + std::string(what));
   };
 
-  asio::io_context ioc;
-  http::Server server(ioc, router, config.http,
+  // Raw mail may exceed the JSON body limit; up to twice the mail limit is taken, so that an
+  // oversized mail is kept in quarantine rather than refused.
+  http::HttpOptions http_options = config.http;
+  http_options.body_limit_by_path.emplace_back(
+      "/api/v1/mail/inbound",
+      std::max<std::size_t>(config.http.body_limit,
+                            2 * static_cast<std::size_t>(config.mail_in.max_message_bytes)));
+  http::Server server(ioc, router, http_options,
                       [&](std::string_view what) { say(spdlog::level::err, std::string(what)); });
   const auto endpoint = server.listen(host, port);
+  live.start(ioc, [&](std::string_view what) { say(spdlog::level::err, std::string(what)); });
+  live_ptr.store(&live);
   server.start();
   say(spdlog::level::info, "listening on http://" + endpoint.address().to_string() + ":" +
                                std::to_string(endpoint.port()) + " (database " + config.db.path +
@@ -112,6 +167,7 @@ int serve(const Config& config) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     say(spdlog::level::info, "signal " + std::to_string(signal) + ": finishing requests in flight");
+    live.stop();  // event streams end now; their clients reconnect elsewhere or later
     asio::co_spawn(ioc, server.shutdown(), [&](std::exception_ptr) { ioc.stop(); });
   });
 
@@ -122,6 +178,7 @@ int serve(const Config& config) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  fetcher.stop();
   runner.stop();
   db.stop();
   say(spdlog::level::info, "stopped");

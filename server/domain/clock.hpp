@@ -26,6 +26,19 @@ class SystemClock final : public Clock {
   }
 };
 
+/// Another clock moved by a fixed offset: the server's test seam for time
+/// (HELPDESK_TEST_CLOCK_START starts it at a chosen instant; it then runs at real speed). REQUIRES:
+/// `base` outlives it.
+class ShiftedClock final : public Clock {
+ public:
+  ShiftedClock(const Clock& base, Millis offset) : base_(base), offset_(offset) {}
+  Millis now_ms() const override { return base_.now_ms() + offset_; }
+
+ private:
+  const Clock& base_;
+  Millis offset_;
+};
+
 /// A clock that moves only when told to; for tests and for writing demo history.
 class ManualClock final : public Clock {
  public:

@@ -1,4 +1,5 @@
 #include "domain/ticket_life.hpp"
+#include "domain/ticket_state.hpp"
 
 #include <cassert>
 
@@ -36,7 +37,7 @@ LifeEffects on_status(TicketLife& life, Status to, Millis at, const Calendar& ca
     ++life.resolution_episode;
     effects.resolved = true;
   }
-  if (to == Status::open && (from == Status::resolved || from == Status::follow_up)) {
+  if (is_reopen(from, to)) {
     ++life.reopen_count;
     life.resolved_at.reset();
     effects.reopened = true;
@@ -62,7 +63,8 @@ LifeEffects on_message(TicketLife& life, const MessageFact& message, const Calen
   if (life.last_public_by_agent && !life.awaiting_reply_since)
     life.awaiting_reply_since = message.at;
   life.last_public_by_agent = false;
-  if (life.status != Status::open) effects = on_status(life, Status::open, message.at, calendar);
+  if (customer_message_effect(life.status) == CustomerMessageEffect::moves_open)
+    effects = on_status(life, Status::open, message.at, calendar);
   return effects;
 }
 

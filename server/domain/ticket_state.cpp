@@ -1,5 +1,7 @@
 #include "domain/ticket_state.hpp"
 
+#include <algorithm>
+
 namespace hd::domain {
 
 std::vector<Status> allowed_moves(Status from, Role role) {
@@ -24,8 +26,20 @@ std::vector<Status> allowed_moves(Status from, Role role) {
 
 bool is_system_move(Status from, Status to) {
   return (from == Status::resolved && to == Status::follow_up) ||
-         (from == Status::follow_up && (to == Status::closed || to == Status::open)) ||
-         (from == Status::resolved && to == Status::closed);
+         (from == Status::follow_up && (to == Status::closed || to == Status::open));
+}
+
+bool move_allowed(Status from, Status to, MoveAuthority by, Role role) {
+  switch (by) {
+    case MoveAuthority::survey:
+      return is_system_move(from, to);
+    case MoveAuthority::no_survey:
+      return from == Status::resolved && to == Status::closed;
+    case MoveAuthority::staff:
+      break;
+  }
+  const auto moves = allowed_moves(from, role);
+  return std::find(moves.begin(), moves.end(), to) != moves.end();
 }
 
 CustomerMessageEffect customer_message_effect(Status from) {

@@ -28,6 +28,13 @@ std::string_view to_string(ActorKind a) {
   return kActorKindNames[std::size_t(a)];
 }
 
+std::string_view to_string(EventType e) {
+  return kEventTypeNames[std::size_t(e)];
+}
+std::string_view to_string(SurveyState s) {
+  return kSurveyStateNames[std::size_t(s)];
+}
+
 std::optional<Status> parse_status(std::string_view s) {
   return parse_name<Status>(kStatusNames, s);
 }
@@ -42,6 +49,13 @@ std::optional<Role> parse_role(std::string_view s) {
 }
 std::optional<ActorKind> parse_actor_kind(std::string_view s) {
   return parse_name<ActorKind>(kActorKindNames, s);
+}
+
+std::optional<EventType> parse_event_type(std::string_view s) {
+  return parse_name<EventType>(kEventTypeNames, s);
+}
+std::optional<SurveyState> parse_survey_state(std::string_view s) {
+  return parse_name<SurveyState>(kSurveyStateNames, s);
 }
 
 }  // namespace hd::domain

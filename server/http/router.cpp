@@ -64,6 +64,11 @@ void Router::add(beast_http::verb method, std::string pattern, Handler handler) 
   routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
 }
 
+void Router::mount(std::string prefix, Handler handler) {
+  mount_prefix_ = std::move(prefix);
+  mount_handler_ = std::move(handler);
+}
+
 std::vector<std::string> Router::describe() const {
   std::vector<std::string> lines;
   for (const auto& route : routes_)
@@ -71,13 +76,14 @@ std::vector<std::string> Router::describe() const {
   return lines;
 }
 
-boost::asio::awaitable<Response> Router::dispatch(Request request,
-                                                  std::string remote_address) const {
+boost::asio::awaitable<Response> Router::dispatch(Request request, std::string remote_address,
+                                                  StreamContinuation* keep_stream) const {
   const auto started = std::chrono::steady_clock::now();
   Context ctx;
   const std::string request_id = next_request_id();
   ctx.request_id = request_id;
   ctx.remote_address = remote_address;
+  ctx.keep_stream = keep_stream;
   std::string_view route_label = "unmatched";
   const Route* found = nullptr;
   std::string allow;
@@ -95,23 +101,59 @@ boost::asio::awaitable<Response> Router::dispatch(Request request,
     std::vector<std::string> path;
     for (auto segment : ctx.url.segments()) path.push_back(segment);
     if (ctx.url.path() == "/") path = {""};
+    // HEAD is answered on every GET route: the GET handler runs and the session sends only
+    // the headers (RFC 9110 §9.3.2). A route of its own for HEAD would take precedence.
+    const Route* get_route = nullptr;
+    std::vector<std::pair<std::string, std::string>> get_params;
     for (const auto& route : routes_) {
       if (!match(route.segments, path, ctx.path_params)) continue;
       if (route.method == method) {
         found = &route;
         break;
       }
+      if (method == beast_http::verb::head && route.method == beast_http::verb::get && !get_route) {
+        get_route = &route;
+        get_params = ctx.path_params;
+      }
       if (!allow.empty()) allow += ", ";
       allow += beast_http::to_string(route.method);
+      if (route.method == beast_http::verb::get) allow += ", HEAD";
     }
-    if (!found && allow.empty()) throw Problem(404, "not_found", "No resource at this path.");
-    if (!found) throw Problem(405, "method_not_allowed", "This path allows: " + allow + ".");
-    route_label = found->pattern;
-    ctx.request = std::move(request);
-    response = co_await found->handler(std::move(ctx));
+    if (!found && get_route) {
+      found = get_route;
+      ctx.path_params = std::move(get_params);
+    }
+    if (!found && allow.empty() && mount_handler_) {
+      const std::string_view target_path = ctx.url.encoded_path();
+      const std::string_view bare =
+          std::string_view(mount_prefix_).substr(0, mount_prefix_.size() - 1);
+      const bool get_or_head = method == beast_http::verb::get || method == beast_http::verb::head;
+      if (target_path == bare && get_or_head) {
+        response = Response{beast_http::status::permanent_redirect, version};
+        response.set(beast_http::field::location, mount_prefix_);
+        response.keep_alive(keep_alive);
+        response.prepare_payload();
+        route_label = "mount";
+      } else if (target_path.starts_with(mount_prefix_)) {
+        if (!get_or_head) throw Problem(405, "method_not_allowed", "This path allows: GET, HEAD.");
+        route_label = mount_prefix_;
+        ctx.request = std::move(request);
+        response = co_await mount_handler_(std::move(ctx));
+      } else {
+        throw Problem(404, "not_found", "No resource at this path.");
+      }
+    } else if (!found && allow.empty()) {
+      throw Problem(404, "not_found", "No resource at this path.");
+    } else {
+      if (!found) throw Problem(405, "method_not_allowed", "This path allows: " + allow + ".");
+      route_label = found->pattern;
+      ctx.request = std::move(request);
+      response = co_await found->handler(std::move(ctx));
+    }
   } catch (const Problem& problem) {
     response = problem_response(problem, version, keep_alive, request_id);
-    if (problem.status == 405) response.set(beast_http::field::allow, allow);
+    if (problem.status == 405)
+      response.set(beast_http::field::allow, allow.empty() ? "GET, HEAD" : allow);
   } catch (const std::exception& e) {
     if (on_unexpected) on_unexpected(request_id, e.what());
     response = problem_response(Problem(500, "internal", "Something went wrong on our side."),

@@ -2,6 +2,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,7 +12,13 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <optional>
+#include <tuple>
+#include <vector>
 
 #include "http/problem.hpp"
 
@@ -42,6 +50,20 @@ unsigned status_for_read_error(const boost::system::error_code& ec) {
   if (ec.category() == beast_http::make_error_code(beast_http::error::bad_method).category())
     return 400;
   return 0;
+}
+
+// RFC 9112 §6.3: when the last transfer coding of a request is not chunked, its length can't
+// be known; reading on would take the body for the next request (request smuggling behind a
+// proxy), so such a request is refused and the connection closed.
+bool has_unframed_body(const Request& header) {
+  bool present = false;
+  std::string_view last;
+  const auto [first, end] = header.equal_range(beast_http::field::transfer_encoding);
+  for (auto field = first; field != end; ++field) {
+    present = true;
+    for (const auto& coding : beast_http::token_list{field->value()}) last = coding;
+  }
+  return present && !beast::iequals(last, "chunked");
 }
 
 Problem problem_for_status(unsigned status) {
@@ -127,44 +149,126 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   const std::string remote = peer.address().to_string();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  // The read timeout cancels the read instead of closing the socket (tcp_stream's own timeout
+  // closes it), so that the client still gets its 408. Handlers run on the session's strand.
+  asio::steady_timer read_deadline(stream.get_executor());
+  bool reading = false, timed_out = false;
 
-  while (!stopping_.load()) {
-    // Between requests only the idle timeout applies; once a byte arrives, the read timeout.
+  for (;;) {
+    // Between requests only the idle timeout applies, and a graceful stop closes the connection
+    // at once: registered first, then checked, so that shutdown() sees it or it sees shutdown().
     if (buffer.size() == 0) {
+      IdleGuard idle(*this, stream);
+      if (stopping_.load()) break;
       stream.expires_after(options_.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
       if (ec) break;
       buffer.commit(n);
     }
+    // From its first byte on, a request is in flight: a graceful stop reads it to the end and
+    // answers it (within shutdown_grace) instead of cutting it off.
+    std::optional<CountGuard> busy;
+    busy.emplace(in_flight_);
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
     parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.read_timeout);
-    auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
-    if (ec) {
-      if (const unsigned status = status_for_read_error(ec)) {
+    stream.expires_never();
+    reading = true;
+    read_deadline.expires_after(options_.read_timeout);
+    read_deadline.async_wait([&stream, &reading, &timed_out](boost::system::error_code ec) {
+      if (ec || !reading) return;  // cancelled, or the read finished first
+      timed_out = true;
+      boost::system::error_code ignore;
+      stream.socket().cancel(ignore);
+    });
+    auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    if (!ec && !options_.body_limit_by_path.empty()) {
+      const auto target = parser.get().target();
+      const auto path = target.substr(0, target.find('?'));
+      for (const auto& [limited, limit] : options_.body_limit_by_path)
+        if (path == limited) parser.body_limit(limit);
+    }
+    unsigned refusal = 0;
+    if (!ec && has_unframed_body(parser.get())) refusal = 400;
+    if (!ec && !refusal && !parser.is_done())
+      std::tie(ec, n) = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    reading = false;
+    read_deadline.cancel();
+    if (ec) refusal = timed_out ? 408 : status_for_read_error(ec);
+    if (ec || refusal) {
+      if (refusal) {
         const std::string request_id = next_request_id();
-        Response res = problem_response(problem_for_status(status), 11, false, request_id);
+        Response res = problem_response(problem_for_status(refusal), 11, false, request_id);
         res.set("X-Request-Id", request_id);
         stream.expires_after(std::chrono::seconds(5));
         co_await beast_http::async_write(stream, res, kTuple);
       }
       break;
     }
-    CountGuard busy(in_flight_);
+    StreamContinuation keep_stream;
     Request request = parser.release();
     const bool keep_alive = request.keep_alive();
-    Response res = co_await router_.dispatch(std::move(request), remote);
-    res.keep_alive(keep_alive && !stopping_.load());
+    const bool head = request.method() == beast_http::verb::head;
+    Response res = co_await router_.dispatch(std::move(request), remote, &keep_stream);
     stream.expires_after(options_.read_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, res, kTuple);
+    if (keep_stream && !head && res.result() == beast_http::status::ok) {
+      // A stream: the headers now, the body for as long as the handler writes it. Not counted
+      // in flight: like an idle connection, it doesn't hold up a graceful stop.
+      res.keep_alive(false);
+      beast_http::response_serializer<beast_http::string_body> serializer{res};
+      auto [header_ec, header_n] =
+          co_await beast_http::async_write_header(stream, serializer, kTuple);
+      if (header_ec) break;
+      busy.reset();
+      co_await keep_stream(stream);
+      break;
+    }
+    res.keep_alive(keep_alive && !stopping_.load());
+    boost::system::error_code write_ec;
+    if (head) {
+      // The GET answer's headers, its Content-Length included, and no body (RFC 9110 §9.3.2).
+      beast_http::response_serializer<beast_http::string_body> serializer{res};
+      std::tie(write_ec, n) = co_await beast_http::async_write_header(stream, serializer, kTuple);
+    } else {
+      std::tie(write_ec, n) = co_await beast_http::async_write(stream, res, kTuple);
+    }
     if (write_ec || !res.keep_alive()) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+Server::IdleGuard::IdleGuard(Server& server, beast::tcp_stream& stream)
+    : server_(server), stream_(stream) {
+  std::lock_guard lock(server_.idle_mutex_);
+  server_.idle_.emplace(&stream_, stream_.get_executor());
+}
+
+Server::IdleGuard::~IdleGuard() {
+  std::lock_guard lock(server_.idle_mutex_);
+  server_.idle_.erase(&stream_);
+}
+
+void Server::close_idle() {
+  std::vector<std::pair<beast::tcp_stream*, asio::any_io_executor>> idle;
+  {
+    std::lock_guard lock(idle_mutex_);
+    idle.assign(idle_.begin(), idle_.end());
+  }
+  for (const auto& [stream, executor] : idle) {
+    // On the session's strand, and only if it is still idle: then its stream is alive.
+    // (Captured by name: clang 14 can't capture a structured binding.)
+    asio::post(executor, [this, session_stream = stream] {
+      std::lock_guard lock(idle_mutex_);
+      if (!idle_.contains(session_stream)) return;
+      boost::system::error_code ignored;
+      session_stream->socket().cancel(ignored);
+    });
+  }
+}
+
 asio::awaitable<void> Server::shutdown() {
   stopping_.store(true);
+  close_idle();
   co_await asio::dispatch(acceptor_.get_executor(), asio::use_awaitable);
   boost::system::error_code ignored;
   acceptor_.close(ignored);

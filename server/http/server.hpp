@@ -3,8 +3,11 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "http/router.hpp"
 #include "http/types.hpp"
@@ -28,9 +31,10 @@ class Server {
   /// Starts accepting connections.
   void start();
 
-  /// Graceful stop: close the listener, let requests in flight finish (up to the grace
-  /// period), and refuse keep-alive from now on. Idle connections are dropped by the caller
-  /// stopping the io_context afterwards.
+  /// Graceful stop: close the listener and every idle keep-alive connection at once, read and
+  /// answer each request whose first byte has arrived (up to the grace period; their answers
+  /// close the connection), then return. Whatever is left is dropped by the caller stopping
+  /// the io_context afterwards.
   boost::asio::awaitable<void> shutdown();
 
   /// Open connections right now.
@@ -40,6 +44,20 @@ class Server {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
+  void close_idle();
+
+  // Registers a session's stream as idle (waiting for a request) for as long as it lives.
+  class IdleGuard {
+   public:
+    IdleGuard(Server& server, boost::beast::tcp_stream& stream);
+    ~IdleGuard();
+    IdleGuard(const IdleGuard&) = delete;
+    IdleGuard& operator=(const IdleGuard&) = delete;
+
+   private:
+    Server& server_;
+    boost::beast::tcp_stream& stream_;
+  };
 
   boost::asio::io_context& ioc_;
   const Router& router_;
@@ -49,6 +67,9 @@ class Server {
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> stopping_{false};
+  std::mutex idle_mutex_;  // guards idle_
+  /// Sessions waiting for their next request, with their strands.
+  std::unordered_map<boost::beast::tcp_stream*, boost::asio::any_io_executor> idle_;
 };
 
 }  // namespace hd::http

@@ -1,17 +1,14 @@
 #include "jobs/customer_mail_jobs.hpp"
 
-#include <boost/json.hpp>
-
 #include "jobs/mail_delivery.hpp"
 #include "jobs/mail_numbers.hpp"
 #include "security/secrets.hpp"
+#include "store/mails.hpp"
 #include "store/people.hpp"
 #include "store/portal.hpp"
-#include "store/surveys.hpp"
 #include "store/tickets.hpp"
 
 namespace hd::jobs {
-namespace json = boost::json;
 using store::Id;
 
 namespace {
@@ -55,8 +52,8 @@ void record(Context& c, const store::TicketRecord& t, const char* kind, const ma
   });
 }
 
-void ticket_received(Context& c, const store::ClaimedJob& job) {
-  const auto t = load_ticket(c, json::parse(job.payload).at("ticket_id").as_int64());
+void ticket_received(Context& c, const store::MailTicketReceived& job) {
+  const auto t = load_ticket(c, job.ticket_id);
   const mail::TicketReceived in{t.id, t.subject, t.customer.name, portal_link(c, t.customer.id)};
   const auto m = compose(c.settings.mail_from, t.customer.email, t.customer.name,
                          mail::render_ticket_received(in), t.id,
@@ -65,10 +62,9 @@ void ticket_received(Context& c, const store::ClaimedJob& job) {
   record(c, t, "ticket_received", m);
 }
 
-void agent_reply(Context& c, const store::ClaimedJob& job) {
-  const auto payload = json::parse(job.payload).as_object();
-  const Id message_id = payload.at("message_id").as_int64();
-  const auto t = load_ticket(c, payload.at("ticket_id").as_int64());
+void agent_reply(Context& c, const store::MailAgentReply& job) {
+  const Id message_id = job.message_id;
+  const auto t = load_ticket(c, job.ticket_id);
   auto messages = c.db.read_blocking(
       [id = t.id](store::Connection& db) { return store::list_messages(db, id); });
   const auto message = std::find_if(messages.begin(), messages.end(),
@@ -83,8 +79,8 @@ void agent_reply(Context& c, const store::ClaimedJob& job) {
   record(c, t, "agent_reply", m);
 }
 
-void magic_link(Context& c, const store::ClaimedJob& job) {
-  const Id customer_id = json::parse(job.payload).at("customer_id").as_int64();
+void magic_link(Context& c, const store::MailMagicLink& job) {
+  const Id customer_id = job.customer_id;
   auto find = [customer_id](store::Connection& db) {
     return store::find_customer(db, customer_id);
   };
@@ -103,12 +99,12 @@ void add_customer_mail_jobs(JobRunner& runner, store::Database& db, const domain
                             mail::Sender& sender, CustomerMailSettings settings) {
   const std::string domain = mail::address_domain(settings.mail_from);
   auto context = std::make_shared<Context>(Context{db, clock, sender, std::move(settings), domain});
-  runner.add_handler("mail_ticket_received",
-                     [context](const store::ClaimedJob& j) { ticket_received(*context, j); });
-  runner.add_handler("mail_agent_reply",
-                     [context](const store::ClaimedJob& j) { agent_reply(*context, j); });
-  runner.add_handler("mail_magic_link",
-                     [context](const store::ClaimedJob& j) { magic_link(*context, j); });
+  runner.on<store::MailTicketReceived>(
+      [context](const auto& p, const auto&) { ticket_received(*context, p); });
+  runner.on<store::MailAgentReply>(
+      [context](const auto& p, const auto&) { agent_reply(*context, p); });
+  runner.on<store::MailMagicLink>(
+      [context](const auto& p, const auto&) { magic_link(*context, p); });
 }
 
 }  // namespace hd::jobs

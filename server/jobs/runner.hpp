@@ -4,13 +4,16 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "domain/clock.hpp"
 #include "store/database.hpp"
+#include "store/job_kinds.hpp"
 #include "store/jobs_store.hpp"
 
 namespace hd::jobs {
@@ -44,6 +47,22 @@ class JobRunner {
   ~JobRunner();
 
   void add_handler(std::string kind, Handler handler);
+
+  /// Registers `handler(payload, job)` for the job kind of `Payload` (store/job_kinds.hpp),
+  /// with the payload already read; a payload that can't be read makes the job dead.
+  template <class Payload, class F>
+  void on(F handler) {
+    add_handler(std::string(store::to_string(Payload::kKind)),
+                [handler = std::move(handler)](const store::ClaimedJob& job) {
+                  std::optional<Payload> payload;
+                  try {
+                    payload = store::parse_payload<Payload>(job.payload);
+                  } catch (const std::invalid_argument& e) {
+                    throw PermanentFailure(e.what());
+                  }
+                  handler(*payload, job);
+                });
+  }
 
   /// Takes back jobs a previous process left running, then starts the workers.
   void start();

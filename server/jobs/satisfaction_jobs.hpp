@@ -1,9 +1,9 @@
 #pragma once
 
-#include <set>
 #include <string>
 
 #include "domain/clock.hpp"
+#include "domain/satisfaction.hpp"
 #include "jobs/runner.hpp"
 #include "mail/sender.hpp"
 #include "store/database.hpp"
@@ -11,14 +11,12 @@
 
 namespace hd::jobs {
 
-/// What the satisfaction loop needs from the configuration.
+/// What the satisfaction loop needs from the configuration: where its links and mails come
+/// from, and the [survey] settings.
 struct SatisfactionSettings {
   std::string public_url;  ///< base of every link in a mail, without a trailing slash
   std::string mail_from;   ///< its domain names the Message-IDs
-  domain::Millis reminder_after_ms = 3LL * 86'400'000;  ///< after the check went out
-  domain::Millis expire_after_ms = 7LL * 86'400'000;    ///< after the check went out
-  int reopen_at_or_below = 2;  ///< a CSAT at or below this reopens the ticket
-  std::set<std::int64_t> teams_without_survey;
+  domain::SurveySettings survey;
 };
 
 /// Registers the job kinds of the satisfaction follow-up on `runner`: satisfaction_check,

@@ -1,7 +1,9 @@
 #include "mail/smtp_sender.hpp"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +56,62 @@ constexpr std::string_view kOwnHeaders[] = {"from",
                                             "content-type",
                                             "content-transfer-encoding",
                                             "content-disposition"};
+
+/// The SMTP conversation as libcurl's debug callback sees it, so that a refusal can be reported
+/// in the mail server's own words: the last command (credentials never kept) and the complete
+/// reply to it.
+struct Conversation {
+  std::string command;  ///< e.g. "RCPT TO:<ana@example.com>"
+  std::string reply;    ///< e.g. "550 5.1.1 No such user", lines of a multi-line reply joined
+  /// The first command the server refused (4xx/5xx) and its reply: curl says QUIT after it.
+  std::string refused_command, refusal;
+};
+
+bool starts_with_verb(std::string_view line, std::string_view verb) {
+  if (line.size() < verb.size()) return false;
+  for (std::size_t i = 0; i < verb.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
+  return true;
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  auto& c = *static_cast<Conversation*>(user);
+  std::string_view text(data, size);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (type == CURLINFO_HEADER_OUT) {
+    // Only plain commands are kept: AUTH's arguments and the lines after it are credentials.
+    c.command = "(authentication)";
+    for (std::string_view verb :
+         {"EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA", "QUIT", "STARTTLS", "RSET", "NOOP"})
+      if (starts_with_verb(text, verb)) c.command = std::string(text.substr(0, 300));
+    c.reply.clear();
+  } else if (type == CURLINFO_HEADER_IN && c.reply.size() < 1000) {
+    std::string line(text.substr(0, 500));
+    for (auto& ch : line)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+    c.reply += (c.reply.empty() ? "" : " / ") + line;
+    const bool last_line = line.size() < 4 || line[3] == ' ';
+    if (last_line && (line[0] == '4' || line[0] == '5') && c.refusal.empty()) {
+      c.refused_command = c.command;
+      c.refusal = c.reply;
+    }
+  }
+  return 0;
+}
+
+/// "the recipient <ana@example.com>" for a refused RCPT TO, and so on.
+std::string refused_part(const std::string& command) {
+  const auto address = [&] {
+    const auto open = command.find('<'), close = command.find('>');
+    return open != std::string::npos && close != std::string::npos && close > open
+               ? command.substr(open, close - open + 1)
+               : std::string();
+  };
+  if (starts_with_verb(command, "RCPT TO")) return "the recipient " + address();
+  if (starts_with_verb(command, "MAIL FROM")) return "the sender " + address();
+  if (starts_with_verb(command, "DATA")) return "the message";
+  return command.empty() ? "the connection" : command;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -136,6 +194,8 @@ std::vector<std::string> validate(const SmtpOptions& options) {
   if (options.username.empty() != options.password.empty())
     problems.push_back("mail.username and mail.password: give both or neither");
   if (options.timeout.count() <= 0) problems.push_back("mail timeout: must be positive");
+  if (!options.ca_file.empty() && ::access(options.ca_file.c_str(), R_OK) != 0)
+    problems.push_back("mail.ca_file: cannot read \"" + options.ca_file + "\"");
   return problems;
 }
 
@@ -171,11 +231,15 @@ SmtpSender::SmtpSender(SmtpOptions options, const domain::Clock& clock)
   }
   from_ = *parse_mailbox(options_.from);
   const auto url = *parse_url(options_.url);
+  // The order decides: implicit TLS, then the loopback exception, then a login (two branches
+  // choose CURLUSESSL_ALL for different reasons, kept apart on purpose).
   if (url.scheme == "smtps")
+    // NOLINTNEXTLINE(bugprone-branch-clone)
     use_ssl_ = CURLUSESSL_ALL;  // implicit TLS; the option only makes the intent explicit
-  else if (is_loopback(url.host))
+  else if (is_loopback(url.host) && options_.ca_file.empty())
     use_ssl_ = CURLUSESSL_NONE;  // never leaves the machine; a local relay's self-signed
-                                 // certificate (Debian's snakeoil) would fail verification
+                                 // certificate (Debian's snakeoil) would fail verification,
+                                 // unless its CA is named in ca_file
   else if (!options_.username.empty())
     use_ssl_ = CURLUSESSL_ALL;  // never send a password in clear: STARTTLS or nothing
   else
@@ -262,6 +326,12 @@ void SmtpSender::send(const Mail& mail) {
   check(curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count())),
         "connect timeout");
   check(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error), "error buffer");
+  Conversation conversation;
+  check(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug), "debug function");
+  check(curl_easy_setopt(h, CURLOPT_DEBUGDATA, &conversation), "debug data");
+  check(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "verbose");
+  if (!options_.ca_file.empty())
+    check(curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str()), "ca file");
   if (!options_.username.empty()) {
     check(curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str()), "username");
     check(curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str()), "password");
@@ -276,8 +346,14 @@ void SmtpSender::send(const Mail& mail) {
   long reply = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
   std::string what = "SMTP: ";
-  what += error[0] ? error : curl_easy_strerror(rc);
-  if (reply) what += " (last reply " + std::to_string(reply) + ")";
+  if (!conversation.refusal.empty()) {
+    // The server said no: its own code and words, and what it refused.
+    what += "the mail server refused " + refused_part(conversation.refused_command) + ": " +
+            conversation.refusal;
+  } else {
+    what += error[0] ? error : curl_easy_strerror(rc);
+    if (reply) what += " (last reply " + std::to_string(reply) + ")";
+  }
   throw SendError(what, is_permanent_failure(rc, reply));
 }
 

@@ -12,12 +12,15 @@ namespace hd::mail {
 /// Where and how to hand mails over: the [mail] section of the config.
 struct SmtpOptions {
   /// "smtp://host:port" (STARTTLS when the server offers it; required when a login is set;
-  /// skipped on loopback) or "smtps://host:port" (implicit TLS). A path names the EHLO
-  /// domain: "smtp://relay.example.com:587/helpdesk.example.com".
+  /// skipped on loopback unless `ca_file` is set) or "smtps://host:port" (implicit TLS). A path
+  /// names the EHLO domain: "smtp://relay.example.com:587/helpdesk.example.com".
   std::string url = "smtp://127.0.0.1:25";
   std::string from = "Helpdesk <helpdesk@localhost>";  ///< the default From and envelope sender
   std::string username, password;                      ///< empty username: no login
-  std::chrono::milliseconds timeout{30000};            ///< for the whole conversation
+  /// A PEM file of the certificate authorities to trust for TLS (a private relay's own CA);
+  /// empty: the system's trust store. Given, it also ends the loopback exception above.
+  std::string ca_file;
+  std::chrono::milliseconds timeout{30000};  ///< for the whole conversation
 };
 
 /// Checks the options without connecting: a smtp:// or smtps:// URL with a host, a valid

@@ -1,6 +1,7 @@
 #include "store/connection.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 namespace hd::store {
 
@@ -23,6 +24,8 @@ Connection::Connection(const DbOptions& options, bool read_only)
     db_.exec("PRAGMA cache_size = -65536");
     // Checkpoints run on their own connection, off the writer's critical path.
     db_.exec("PRAGMA wal_autocheckpoint = 0");
+    // When a checkpoint lets the WAL start over, the file is cut back to this size.
+    db_.exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes));
   }
 }
 
@@ -36,6 +39,21 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
   }
   handed_out_.push_back(slot.get());
   return *slot;
+}
+
+CheckpointResult Connection::checkpoint(bool truncate) {
+  CheckpointResult result;
+  const int rc = sqlite3_wal_checkpoint_v2(
+      db_.getHandle(), nullptr, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+      &result.wal_frames, &result.checkpointed_frames);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    result.busy = true;
+  } else if (rc != SQLITE_OK) {
+    throw SQLite::Exception(db_.getHandle(), rc);
+  } else if (!truncate && result.checkpointed_frames < result.wal_frames) {
+    result.busy = true;  // a reader still needs the rest
+  }
+  return result;
 }
 
 void Connection::release_statements() {

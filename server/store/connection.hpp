@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -16,6 +17,17 @@ struct DbOptions {
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
   bool synchronous_full = true;  ///< FULL: an answered write survives power loss
   int max_batch = 256;           ///< requests per group commit at most
+  /// A WAL file larger than this gets a TRUNCATE checkpoint (which waits up to
+  /// `checkpoint_wait_ms` for readers to move on); it is also SQLite's journal_size_limit.
+  std::int64_t wal_limit_bytes = 64LL << 20;
+  int checkpoint_wait_ms = 200;
+};
+
+/// How a WAL checkpoint went: `busy` when readers or a writer kept it from finishing.
+struct CheckpointResult {
+  bool busy = false;
+  int wal_frames = 0;           ///< frames in the WAL
+  int checkpointed_frames = 0;  ///< of which copied into the database
 };
 
 /// One SQLite connection with its prepared statements cached by SQL text.
@@ -39,6 +51,11 @@ class Connection {
   /// Runs a constant statement without results through the statement cache (savepoints and
   /// transaction control on the writer's hot path: prepared once, not parsed per request).
   void run(std::string_view sql) { statement(sql).exec(); }
+
+  /// Runs a WAL checkpoint: PASSIVE (copies what no reader needs, never waits) or TRUNCATE
+  /// (waits for readers and writers within the busy timeout, copies everything and empties the
+  /// WAL file). Throws SQLite::Exception on an error other than busy.
+  CheckpointResult checkpoint(bool truncate);
 
   /// The rowid of the last INSERT on this connection.
   std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }

@@ -2,18 +2,25 @@
 
 #include <SQLiteCpp/Exception.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 namespace hd::store {
 namespace {
+
+// At most this many WAL frames (4 KiB pages) may be left to copy for a TRUNCATE checkpoint.
+constexpr int kMaxFramesLeftForTruncate = 2048;
 
 constexpr const char* kInsertSearchRow = "INSERT INTO ticket_search(ticket_id, body) VALUES (?, ?)";
 
 }  // namespace
 
-Database::Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit)
+Database::Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit,
+                   std::function<void(const CheckpointDone&)> on_checkpoint)
     : options_(std::move(options)),
       on_commit_(std::move(on_commit)),
+      on_checkpoint_(std::move(on_checkpoint)),
       writer_connection_(std::make_unique<Connection>(options_, false)),
       readers_(static_cast<std::size_t>(std::max(1, options_.readers))) {
   for (int i = 0; i < std::max(1, options_.readers); ++i)
@@ -90,7 +97,11 @@ void Database::writer_loop() {
         queue_.pop_front();
       }
     }
-    const bool jobs_queued = commit_batch(batch);
+    bool jobs_queued = false;
+    {
+      std::lock_guard truncating(truncate_mutex_);
+      jobs_queued = commit_batch(batch);
+    }
     if (on_commit_) on_commit_({batch.size(), jobs_queued});
     batch.clear();
   }
@@ -147,8 +158,17 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
   return tx.job_queued_;
 }
 
+// Once a second after commits: a PASSIVE checkpoint copies what no reader still needs without
+// waiting for anyone. Readers that never pause keep it from ever emptying the WAL, which then
+// grows without bound, so once the file passes wal_limit_bytes a TRUNCATE checkpoint follows:
+// it waits up to checkpoint_wait_ms for readers to move to the newest snapshot (holding off the
+// writer only that long, most pages being copied already), then empties the file.
 void Database::checkpoint_loop() {
   Connection connection(options_, false);
+  // A TRUNCATE checkpoint holds the write lock while it waits: never so long that the writer's
+  // own busy timeout runs out behind it.
+  const int wait_ms = std::min(options_.checkpoint_wait_ms, options_.busy_timeout_ms / 2);
+  connection.exec("PRAGMA busy_timeout = " + std::to_string(wait_ms));
   std::uint64_t checkpointed_at = 0;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
@@ -157,13 +177,40 @@ void Database::checkpoint_loop() {
     const std::uint64_t commits = commits_.load();
     if (commits == checkpointed_at) continue;
     lock.unlock();
-    try {
-      connection.exec("PRAGMA wal_checkpoint(PASSIVE)");
-      checkpointed_at = commits;
-    } catch (const SQLite::Exception&) {
-      // Busy: the next round tries again.
-    }
+    checkpoint_once(connection);
+    checkpointed_at = commits;
     lock.lock();
+  }
+}
+
+void Database::checkpoint_once(Connection& connection) {
+  const std::string wal_path = options_.path + "-wal";
+  auto wal_bytes = [&] {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(wal_path, ec);
+    return ec ? std::int64_t{0} : static_cast<std::int64_t>(size);
+  };
+  int left_behind = 0;  // frames the PASSIVE checkpoint could not copy (readers need them)
+  auto run = [&](bool truncate) {
+    CheckpointDone done{truncate ? "truncate" : "passive", "done", 0};
+    try {
+      const auto result = connection.checkpoint(truncate);
+      if (result.busy) done.outcome = "busy";
+      left_behind = std::max(0, result.wal_frames - result.checkpointed_frames);
+    } catch (const SQLite::Exception&) {
+      done.outcome = "error";  // the next round tries again
+    }
+    done.wal_bytes = wal_bytes();
+    if (on_checkpoint_) on_checkpoint_(done);
+    return done;
+  };
+  const auto passive = run(false);
+  // The TRUNCATE holds the write lock while it copies what is left and waits for readers, so
+  // it runs only when the PASSIVE one left little to copy: the writer waits briefly, if at all.
+  if (passive.outcome != std::string_view("error") &&
+      passive.wal_bytes > options_.wal_limit_bytes && left_behind <= kMaxFramesLeftForTruncate) {
+    std::lock_guard writer_paused(truncate_mutex_);
+    run(true);
   }
 }
 

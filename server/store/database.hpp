@@ -46,6 +46,13 @@ struct BatchCommitted {
   bool jobs_queued = false;  ///< a committed request queued a job
 };
 
+/// What the checkpointer did, reported after each checkpoint (for /metrics).
+struct CheckpointDone {
+  const char* mode = "passive";  ///< passive | truncate
+  const char* outcome = "done";  ///< done | busy (readers kept part of the WAL) | error
+  std::int64_t wal_bytes = 0;    ///< the WAL file's size afterwards
+};
+
 /// The SQLite backend: a pool of read-only connections on reader threads, and one writer
 /// thread that drains its queue into group commits (each request in its own SAVEPOINT, one
 /// COMMIT and one fsync per batch), resuming each waiting coroutine after its batch is durable.
@@ -55,7 +62,10 @@ class Database {
  public:
   /// Opens (creating if needed) the database; does not migrate. `on_commit` is called on the
   /// writer thread after each group commit (metrics, waking the job runner); it must not block.
-  explicit Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit = {});
+  /// `on_checkpoint` is called on the checkpointer's thread after each checkpoint; it must not
+  /// block either.
+  explicit Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit = {},
+                    std::function<void(const CheckpointDone&)> on_checkpoint = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -173,9 +183,11 @@ class Database {
   /// Returns whether a committed request queued a job.
   bool commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
   void checkpoint_loop();
+  void checkpoint_once(Connection& connection);
 
   DbOptions options_;
   std::function<void(const BatchCommitted&)> on_commit_;
+  std::function<void(const CheckpointDone&)> on_checkpoint_;
   std::unique_ptr<Connection> writer_connection_;  ///< used only by the writer thread
 
   std::mutex readers_mutex_;  ///< guards idle_readers_
@@ -188,6 +200,9 @@ class Database {
   std::deque<std::unique_ptr<WriteJob>> queue_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> commits_{0};
+  /// Held by the writer for each batch and by the checkpointer for a TRUNCATE checkpoint, so
+  /// that the writer waits for that checkpoint here rather than failing on SQLite's lock.
+  std::mutex truncate_mutex_;
   std::thread writer_;
   std::thread checkpointer_;
 };

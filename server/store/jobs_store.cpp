@@ -14,6 +14,8 @@ constexpr const char* kCountQueued =
 constexpr const char* kQueueJob =
     "INSERT INTO jobs(kind, payload, run_at, unique_key, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(unique_key) DO NOTHING";
+constexpr const char* kCancelJob =
+    "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
 constexpr const char* kClaim =
     "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1, "
     "updated_at = ?2 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?2 "
@@ -76,6 +78,13 @@ void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::i
   s.bind(6, now);
   s.exec();
   tx.note_job_queued();
+}
+
+void cancel_job(Tx& tx, const std::string& unique_key, std::int64_t now) {
+  auto& s = tx.connection().statement(kCancelJob);
+  s.bind(1, now);
+  s.bind(2, unique_key);
+  s.exec();
 }
 
 std::optional<ClaimedJob> claim_due_job(Tx& tx, std::int64_t now, std::int64_t lease_ms) {

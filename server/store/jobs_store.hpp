@@ -31,6 +31,9 @@ struct JobRecord {
 void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
                const std::string& unique_key, std::int64_t now);
 
+/// Cancels the queued (not yet running) job with `unique_key`, if there is one.
+void cancel_job(Tx& tx, const std::string& unique_key, std::int64_t now);
+
 /// Takes the earliest due job under a lease of `lease_ms`, counting the attempt.
 std::optional<ClaimedJob> claim_due_job(Tx& tx, std::int64_t now, std::int64_t lease_ms);
 

@@ -2,6 +2,9 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <set>
+#include <utility>
+
 namespace hd::store {
 namespace {
 
@@ -11,6 +14,7 @@ constexpr const char* kCreateMigrationsTable =
 constexpr const char* kMaxVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 constexpr const char* kHasMigrationsTable =
     "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'";
+constexpr const char* kAppliedVersions = "SELECT version FROM schema_migrations";
 constexpr const char* kRecordMigration =
     "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)";
 
@@ -29,9 +33,14 @@ int applied_schema_version(Connection& connection) {
 }
 
 std::vector<std::string> migrate(Database& database, std::int64_t now_ms) {
-  const int applied = database.write_blocking([](Tx& tx) {
+  // Every version not recorded yet is applied, not only those above the highest: branches
+  // developed side by side may have recorded a later number before an earlier one.
+  const auto [applied, recorded] = database.write_blocking([](Tx& tx) {
     tx.connection().exec(kCreateMigrationsTable);
-    return applied_schema_version(tx.connection());
+    std::set<int> versions;
+    auto& all = tx.connection().statement(kAppliedVersions);
+    while (all.executeStep()) versions.insert(all.getColumn(0).getInt());
+    return std::pair{applied_schema_version(tx.connection()), versions};
   });
   if (applied > latest_schema_version())
     throw SchemaTooNew("the database has schema version " + std::to_string(applied) +
@@ -40,7 +49,7 @@ std::vector<std::string> migrate(Database& database, std::int64_t now_ms) {
                        ". Upgrade Helpdesk or use a backup made by this version.");
   std::vector<std::string> names;
   for (const Migration& migration : embedded_migrations()) {
-    if (migration.version <= applied) continue;
+    if (recorded.contains(migration.version)) continue;
     database.write_blocking([&](Tx& tx) {
       tx.connection().exec(migration.sql);
       auto& record = tx.connection().statement(kRecordMigration);

@@ -35,6 +35,15 @@ constexpr const char* kListTeams = "SELECT id, name, active, created_at FROM tea
 constexpr const char* kInsertTeam = "INSERT INTO teams(name, created_at) VALUES (?, ?)";
 constexpr const char* kUpdateTeam = "UPDATE teams SET name = ?, active = ? WHERE id = ?";
 
+constexpr const char* kMarkBouncing =
+    "UPDATE customers SET bouncing_since = COALESCE(bouncing_since, ?), bounce_reason = ?, "
+    "updated_at = ? WHERE email = ?";
+constexpr const char* kClearBouncing =
+    "UPDATE customers SET bouncing_since = NULL, bounce_reason = NULL, updated_at = ? "
+    "WHERE email = ? AND bouncing_since IS NOT NULL";
+constexpr const char* kCustomerBouncing =
+    "SELECT bouncing_since, COALESCE(bounce_reason, '') FROM customers "
+    "WHERE id = ? AND bouncing_since IS NOT NULL";
 constexpr const char* kUpsertCustomer =
     "INSERT INTO customers(email, name, organization, created_at, updated_at) "
     "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(email) DO UPDATE SET "
@@ -253,6 +262,29 @@ CustomerRecord update_customer(Tx& tx, Id id, const CustomerChange& change, Mill
   s.exec();
   c->updated_at = now;
   return *c;
+}
+
+bool mark_bouncing(Tx& tx, const std::string& address, const std::string& reason, Millis now) {
+  auto& s = tx.connection().statement(kMarkBouncing);
+  s.bind(1, now);
+  s.bind(2, reason);
+  s.bind(3, now);
+  s.bind(4, address);
+  return s.exec() > 0;
+}
+
+void clear_bouncing(Tx& tx, const std::string& address, Millis now) {
+  auto& s = tx.connection().statement(kClearBouncing);
+  s.bind(1, now);
+  s.bind(2, address);
+  s.exec();
+}
+
+std::optional<Bouncing> customer_bouncing(Connection& db, Id customer_id) {
+  auto& s = db.statement(kCustomerBouncing);
+  s.bind(1, customer_id);
+  if (!s.executeStep()) return std::nullopt;
+  return Bouncing{s.getColumn(0).getInt64(), s.getColumn(1).getString()};
 }
 
 }  // namespace hd::store

@@ -47,4 +47,15 @@ struct CustomerChange {
 };
 CustomerRecord update_customer(Tx& tx, Id id, const CustomerChange& change, Millis now);
 
+/// Marks the customer with this address as bouncing; false when no customer has it.
+bool mark_bouncing(Tx& tx, const std::string& address, const std::string& reason, Millis now);
+/// Clears the mark (the address wrote to us, so it works again).
+void clear_bouncing(Tx& tx, const std::string& address, Millis now);
+/// When the customer's address bounced and why, if it does.
+struct Bouncing {
+  Millis since = 0;
+  std::string reason;
+};
+std::optional<Bouncing> customer_bouncing(Connection& db, Id customer_id);
+
 }  // namespace hd::store

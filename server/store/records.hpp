@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/sla_clock.hpp"
 #include "domain/ticket_life.hpp"
 #include "domain/vocabulary.hpp"
 
@@ -51,6 +52,8 @@ struct TicketRecord {
   domain::TicketLife life;  ///< status and the time figures' state
   std::optional<Id> sla_policy_id;
   std::optional<Millis> first_response_due_at, next_reply_due_at, resolution_due_at;
+  std::optional<std::int64_t> sla_policy_version;  ///< the policy version the clock follows
+  domain::SlaClock sla;                            ///< its due_at fields equal the three above
 };
 
 struct MessageRecord {
@@ -67,7 +70,7 @@ struct MessageRecord {
 struct EventRecord {
   Id id = 0;
   Id ticket_id = 0;
-  std::string type;
+  domain::EventType type = domain::EventType::created;
   domain::ActorKind actor_kind = domain::ActorKind::system;
   std::optional<Id> actor_user_id;
   Millis at = 0;

@@ -6,23 +6,14 @@
 #include "domain/satisfaction.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "store/survey_records.hpp"
 #include "store/tickets.hpp"
 
 namespace hd::store {
 
-struct SurveyRecord {
-  Id id = 0;
-  Id ticket_id = 0;
-  int episode = 0;
-  Id customer_id = 0;
-  std::optional<Id> agent_id;
-  std::string state;  ///< preparing | sent | answered | expired | cancelled
-  Millis created_at = 0;
-  std::optional<Millis> sent_at, reminded_at, expires_at, answered_at;
-  std::optional<int> csat, nps, ces;
-  std::optional<bool> resolved;
-  std::string comment;
-};
+// The satisfaction workflow: what a survey does to its ticket. It sits above the ticket store
+// (it moves tickets through change_status and raise_priority) and the survey rows
+// (store/survey_records), and queues its follow-up jobs through the jobs store.
 
 /// A survey with what a mail or the survey page shows about it.
 struct SurveyContext {
@@ -33,10 +24,9 @@ struct SurveyContext {
 
 /// The satisfaction check of (ticket, episode) is due. Returns nothing when the ticket no longer
 /// waits for it (reopened, closed, a later episode). Otherwise creates the survey once (state
-/// preparing, credited to the agent of the last public reply) and makes `token_hash` its check
-/// token, replacing one from an earlier attempt whose mail never went out.
-std::optional<SurveyContext> prepare_survey(Tx& tx, Id ticket_id, int episode,
-                                            const std::string& token_hash, Millis now);
+/// preparing, credited to the agent of the last public reply). Its link's token is added with
+/// put_survey_token when the mail is recorded (store/mails.hpp: begin_mail).
+std::optional<SurveyContext> prepare_survey(Tx& tx, Id ticket_id, int episode, Millis now);
 
 /// The check mail went out: the ticket moves resolved -> follow_up, the survey is sent and its
 /// reminder and expiry are queued. Returns false (and cancels the survey) if the ticket was
@@ -49,11 +39,8 @@ bool mark_survey_sent(Tx& tx, Id survey_id, Millis now, Millis reminder_at, Mill
 void close_without_survey(Tx& tx, Id ticket_id, int episode, const std::string& reason, Millis now,
                           const TicketPolicy& policy);
 
-/// The reminder is due: returns nothing unless the survey is sent, unanswered and unexpired;
-/// otherwise adds `token_hash` as its reminder token.
-std::optional<SurveyContext> prepare_reminder(Tx& tx, Id survey_id, const std::string& token_hash,
-                                              Millis now);
-void mark_reminded(Tx& tx, Id survey_id, Millis now);
+/// The reminder is due: returns nothing unless the survey can still be answered.
+std::optional<SurveyContext> prepare_reminder(Tx& tx, Id survey_id, Millis now);
 
 /// No answer by the deadline: the survey expires and the ticket closes, counted as not
 /// answered. Nothing happens to an answered or cancelled survey.
@@ -76,12 +63,5 @@ AnswerResult answer_survey(Tx& tx, const std::string& token_hash,
 
 /// The customer behind a survey token opts out of all future surveys.
 CustomerRecord opt_out_of_surveys(Tx& tx, const std::string& token_hash, Millis now);
-
-/// A reopen cancels the ticket's survey that is not answered yet.
-void cancel_open_surveys(Tx& tx, Id ticket_id, Millis now);
-
-/// Records a mail that went out, for threading and the audit of what a customer was sent.
-void record_mail(Tx& tx, std::optional<Id> ticket_id, const std::string& kind,
-                 const std::string& recipient, const std::string& message_id, Millis now);
 
 }  // namespace hd::store

@@ -8,15 +8,21 @@
 
 #include "domain/refusal.hpp"
 #include "domain/ticket_state.hpp"
-#include "store/jobs_store.hpp"
+#include "store/events.hpp"
+#include "store/job_kinds.hpp"
+#include "store/kpi_facts_store.hpp"
 #include "store/people.hpp"
+#include "store/reviews.hpp"
 #include "store/sql_values.hpp"
-#include "store/surveys.hpp"
+#include "store/survey_records.hpp"
+#include "store/ticket_sla.hpp"
 
 namespace hd::store {
 namespace json = boost::json;
 using domain::ActorKind;
 using domain::errc;
+using domain::EventType;
+using domain::MoveAuthority;
 using domain::Refusal;
 using domain::Status;
 
@@ -29,7 +35,8 @@ namespace {
   "t.outbound, t.first_response_at, t.first_resolved_at, t.resolved_at, t.requester_wait_ms, "   \
   "t.on_hold_ms, t.reopen_count, t.public_reply_count, t.resolution_episode, "                   \
   "t.awaiting_reply_since, t.last_public_by_agent, t.sla_policy_id, t.first_response_due_at, "   \
-  "t.next_reply_due_at, t.resolution_due_at, c.id, c.email, c.name, c.organization, "            \
+  "t.next_reply_due_at, t.resolution_due_at, " HD_TICKET_SLA_COLUMNS                             \
+  "c.id, c.email, c.name, c.organization, "                                                      \
   "c.surveys_opt_out, c.created_at, c.updated_at, "                                              \
   "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM ticket_tags "                       \
   "WHERE ticket_id = t.id ORDER BY tag)) "
@@ -56,7 +63,7 @@ constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
   "AND (:created_after IS NULL OR t.created_at >= :created_after) "                         \
   "AND (:created_before IS NULL OR t.created_at < :created_before) "                        \
   "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                         \
-  "AND (:updated_before IS NULL OR t.updated_at < :updated_before) "
+  "AND (:updated_before IS NULL OR t.updated_at < :updated_before) " HD_LIST_SLA_FILTERS
 
 constexpr const char* kListCreatedDesc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
                                          "AND (:after_key IS NULL OR t.created_at < :after_key OR "
@@ -74,6 +81,12 @@ constexpr const char* kListUpdatedAsc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILT
                                         "AND (:after_key IS NULL OR t.updated_at > :after_key OR "
                                         "(t.updated_at = :after_key AND t.id > :after_id)) "
                                         "ORDER BY t.updated_at ASC, t.id ASC LIMIT :limit";
+
+constexpr const char* kListSlaDue = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
+                                    "AND t.sla_next_due_at IS NOT NULL "
+                                    "AND (:after_key IS NULL OR t.sla_next_due_at > :after_key OR "
+                                    "(t.sla_next_due_at = :after_key AND t.id > :after_id)) "
+                                    "ORDER BY t.sla_next_due_at ASC, t.id ASC LIMIT :limit";
 
 constexpr const char* kCountTickets = "SELECT COUNT(*) FROM tickets";
 
@@ -105,16 +118,6 @@ constexpr const char* kListMessages =
     "JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = m.author_user_id "
     "WHERE m.ticket_id = ? ORDER BY m.id";
 
-constexpr const char* kInsertEvent =
-    "INSERT INTO ticket_events(ticket_id, type, actor_kind, actor_user_id, at, data) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
-constexpr const char* kListEvents =
-    "SELECT id, ticket_id, type, actor_kind, actor_user_id, at, data FROM ticket_events "
-    "WHERE ticket_id = ? ORDER BY id";
-
-constexpr const char* kCancelJob =
-    "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE unique_key = ? AND state = 'queued'";
-
 const char* list_sql(TicketQuery::Sort sort) {
   switch (sort) {
     case TicketQuery::Sort::created_asc:
@@ -123,6 +126,8 @@ const char* list_sql(TicketQuery::Sort sort) {
       return kListUpdatedDesc;
     case TicketQuery::Sort::updated_asc:
       return kListUpdatedAsc;
+    case TicketQuery::Sort::sla_due_asc:
+      return kListSlaDue;
     default:
       return kListCreatedDesc;
   }
@@ -161,6 +166,7 @@ TicketRecord read_ticket(SQLite::Statement& row) {
   t.first_response_due_at = optional_id(row.getColumn(i++));
   t.next_reply_due_at = optional_id(row.getColumn(i++));
   t.resolution_due_at = optional_id(row.getColumn(i++));
+  read_ticket_sla(row, i, t);
   auto& c = t.customer;
   c.id = row.getColumn(i++).getInt64();
   c.email = row.getColumn(i++).getString();
@@ -211,20 +217,9 @@ void save_ticket(Tx& tx, TicketRecord& t, Millis now) {
   s.bind(i++, life.last_public_by_agent ? 1 : 0);
   s.bind(i++, t.id);
   s.exec();
+  save_ticket_sla(tx, t);
   ++t.version;
   t.updated_at = now;
-}
-
-void append_event(Tx& tx, Id ticket_id, std::string_view type, const Actor& actor, Millis at,
-                  const json::object& data) {
-  auto& s = tx.connection().statement(kInsertEvent);
-  s.bind(1, ticket_id);
-  bind_text(s, 2, type);
-  bind_text(s, 3, domain::to_string(actor.kind));
-  bind_optional(s, 4, actor.user_id);
-  s.bind(5, at);
-  s.bind(6, json::serialize(data));
-  s.exec();
 }
 
 void replace_tags(Tx& tx, Id ticket_id, const std::vector<std::string>& tags) {
@@ -239,27 +234,29 @@ void replace_tags(Tx& tx, Id ticket_id, const std::vector<std::string>& tags) {
   }
 }
 
-// The unique key of the satisfaction check of a resolution episode: one per episode.
-std::string survey_job_key(Id ticket_id, int episode) {
-  return "satisfaction_check:" + std::to_string(ticket_id) + ":" + std::to_string(episode);
-}
-
 // Turns the effects of a life change into jobs: the outbox half of the same transaction.
 void apply_effects(Tx& tx, const TicketRecord& t, const domain::LifeEffects& effects, Millis now,
                    const TicketPolicy& policy, int episode_before) {
   if (effects.reopened) {
-    auto& cancel = tx.connection().statement(kCancelJob);
-    cancel.bind(1, now);
-    cancel.bind(2, survey_job_key(t.id, episode_before));
-    cancel.exec();
+    cancel(tx, SatisfactionCheck{t.id, episode_before}, now);
     cancel_open_surveys(tx, t.id, now);
+    reviews::on_reopen(tx, t, episode_before, now);
   }
   if (effects.resolved) {
-    const int episode = t.life.resolution_episode;
-    queue_job(tx, "satisfaction_check",
-              json::serialize(json::object{{"ticket_id", t.id}, {"episode", episode}}),
-              now + policy.survey_delay_ms, survey_job_key(t.id, episode), now);
+    enqueue(tx, SatisfactionCheck{t.id, t.life.resolution_episode}, now + policy.survey_delay_ms,
+            now);
   }
+}
+
+// Refuses a move that `by` may not make, listing the moves staff may make instead.
+void require_move(Status from, Status to, MoveAuthority by, domain::Role role) {
+  if (domain::move_allowed(from, to, by, role)) return;
+  throw Refusal(
+      errc::illegal_transition,
+      std::string("A ticket in '") + std::string(domain::to_string(from)) + "' cannot move to '" +
+          std::string(domain::to_string(to)) + "'.",
+      "status",
+      by == MoveAuthority::staff ? domain::allowed_moves(from, role) : std::vector<Status>{});
 }
 
 void require_assignee(Connection& db, const std::optional<Id>& user_id) {
@@ -277,11 +274,15 @@ void move_to(Tx& tx, TicketRecord& t, Status to, const std::string& note, const 
              Millis now, const TicketPolicy& policy) {
   const Status from = t.life.status;
   const int episode_before = t.life.resolution_episode;
+  const domain::TicketLife before = t.life;
   const auto effects = domain::on_status(t.life, to, now, *policy.calendar);
+  kpi::on_status(tx, t, before, actor.kind == ActorKind::agent ? actor.user_id : std::nullopt, now,
+                 *ticket_calendar(tx.connection(), t, policy).calendar);
   json::object data{{"from", domain::to_string(from)}, {"to", domain::to_string(to)}};
   if (!note.empty()) data["note"] = note;
   if (effects.reopened) data["reopen"] = true;
-  append_event(tx, t.id, "status", actor, now, data);
+  append_event(tx, t.id, EventType::status, actor, now, data);
+  step_ticket_sla(tx, t, before, now, policy);
   apply_effects(tx, t, effects, now, policy, episode_before);
 }
 
@@ -289,6 +290,7 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
                              Millis now, const TicketPolicy& policy) {
   const Status from = t.life.status;
   const int episode_before = t.life.resolution_episode;
+  const domain::TicketLife before = t.life;
   const auto effects =
       domain::on_message(t.life, {now, message.author, message.internal}, *policy.calendar);
   auto& s = tx.connection().statement(kInsertMessage);
@@ -316,19 +318,21 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
                     {"author", domain::to_string(message.author)},
                     {"internal", message.internal}};
   if (effects.next_reply_ms) data["next_reply_ms"] = *effects.next_reply_ms;
-  append_event(tx, t.id, "message", actor, now, data);
+  append_event(tx, t.id, EventType::message, actor, now, data);
   // The customer reads the agent's public replies by mail (queued with the reply: outbox).
   if (message.author == ActorKind::agent && !message.internal)
-    queue_job(tx, "mail_agent_reply",
-              json::serialize(json::object{{"ticket_id", t.id}, {"message_id", record.id}}), now,
-              "mail_agent_reply:" + std::to_string(record.id), now);
+    enqueue(tx, MailAgentReply{t.id, record.id}, now, now);
   if (t.life.status != from) {
     json::object moved{{"from", domain::to_string(from)},
                        {"to", domain::to_string(t.life.status)},
                        {"cause", "customer_message"}};
     if (effects.reopened) moved["reopen"] = true;
-    append_event(tx, t.id, "status", actor, now, moved);
+    append_event(tx, t.id, EventType::status, actor, now, moved);
   }
+  step_ticket_sla(tx, t, before, now, policy);
+  kpi::on_message(tx, t, before, {now, message.author, message.internal},
+                  message.author == ActorKind::agent ? actor.user_id : std::nullopt, effects,
+                  record.id, *ticket_calendar(tx.connection(), t, policy).calendar);
   apply_effects(tx, t, effects, now, policy, episode_before);
   return record;
 }
@@ -336,6 +340,8 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
 }  // namespace
 
 std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort) {
+  if (sort == TicketQuery::Sort::sla_due_asc)
+    return {ticket.sla.next_due_at().value_or(0), ticket.id};
   const bool by_update =
       sort == TicketQuery::Sort::updated_desc || sort == TicketQuery::Sort::updated_asc;
   return {by_update ? ticket.updated_at : ticket.created_at, ticket.id};
@@ -369,6 +375,11 @@ std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
   bind_optional(s, ":created_before", q.created_before);
   bind_optional(s, ":updated_after", q.updated_after);
   bind_optional(s, ":updated_before", q.updated_before);
+  bind_optional(s, ":sla_breached", q.sla_breached_at);
+  if (q.sla_due_between) {
+    s.bind(":due_from", q.sla_due_between->first);
+    s.bind(":due_to", q.sla_due_between->second);
+  }
   if (q.after) {
     s.bind(":after_key", q.after->first);
     s.bind(":after_id", q.after->second);
@@ -396,24 +407,6 @@ std::vector<MessageRecord> list_messages(Connection& db, Id ticket_id) {
     messages.push_back(std::move(m));
   }
   return messages;
-}
-
-std::vector<EventRecord> list_events(Connection& db, Id ticket_id) {
-  auto& s = db.statement(kListEvents);
-  s.bind(1, ticket_id);
-  std::vector<EventRecord> events;
-  while (s.executeStep()) {
-    EventRecord e;
-    e.id = s.getColumn(0).getInt64();
-    e.ticket_id = s.getColumn(1).getInt64();
-    e.type = s.getColumn(2).getString();
-    e.actor_kind = *domain::parse_actor_kind(s.getColumn(3).getString());
-    e.actor_user_id = optional_id(s.getColumn(4));
-    e.at = s.getColumn(5).getInt64();
-    e.data = s.getColumn(6).getString();
-    events.push_back(std::move(e));
-  }
-  return events;
 }
 
 std::int64_t count_tickets(Connection& db) {
@@ -465,29 +458,31 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
     insert.bind(2, tag);
     insert.exec();
   }
+  kpi::on_created(tx, t);
   // No row for the subject alone: the first message's row carries it (see insert_message).
   json::object data{{"subject", ticket.subject},
                     {"priority", domain::to_string(ticket.priority)},
                     {"channel", domain::to_string(ticket.channel)},
                     {"customer_id", t.customer.id}};
   if (ticket.linked_ticket_id) data["linked_ticket_id"] = *ticket.linked_ticket_id;
-  append_event(tx, t.id, "created", actor, now, data);
+  append_event(tx, t.id, EventType::created, actor, now, data);
+  start_ticket_sla(tx, t, now, policy);
   if (ticket.assignee_id)
-    append_event(tx, t.id, "assigned", actor, now, {{"assignee_id", *ticket.assignee_id}});
+    append_event(tx, t.id, EventType::assigned, actor, now, {{"assignee_id", *ticket.assignee_id}});
   // The new ticket's text is the customer's first message, whoever records it (KPIS.md); it
   // leaves an open ticket's life as it is, and the row was inserted with its one message.
   [[maybe_unused]] const domain::TicketLife before = t.life;
   insert_message(tx, t, {ActorKind::customer, false, ticket.body, {}}, actor, now, policy);
   assert(t.life == before && t.message_count == 1);
+  save_ticket_sla(tx, t);
   // Customers who wrote in (web form, mail) get an acknowledgement with a link to follow it.
   if (ticket.channel == domain::Channel::web || ticket.channel == domain::Channel::email)
-    queue_job(tx, "mail_ticket_received", json::serialize(json::object{{"ticket_id", t.id}}), now,
-              "mail_ticket_received:" + std::to_string(t.id), now);
+    enqueue(tx, MailTicketReceived{t.id}, now, now);
   return t;
 }
 
 TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const TicketPatch& patch,
-                           const Actor& actor, Millis now) {
+                           const Actor& actor, Millis now, const TicketPolicy& policy) {
   TicketRecord t = load_for_write(tx, id);
   if (t.version != expected_version)
     throw Refusal(errc::version_mismatch, "The ticket changed since you read it (version " +
@@ -497,24 +492,25 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
   if (patch.assignee_id) require_assignee(tx.connection(), *patch.assignee_id);
   auto id_or_null = [](const std::optional<Id>& v) { return v ? json::value(*v) : json::value(); };
   if (patch.subject && *patch.subject != t.subject) {
-    append_event(tx, id, "subject", actor, now, {{"from", t.subject}, {"to", *patch.subject}});
+    append_event(tx, id, EventType::subject, actor, now,
+                 {{"from", t.subject}, {"to", *patch.subject}});
     t.subject = *patch.subject;
     tx.index_for_search(id, t.subject);
   }
   if (patch.priority && *patch.priority != t.priority) {
     append_event(
-        tx, id, "priority", actor, now,
+        tx, id, EventType::priority, actor, now,
         {{"from", domain::to_string(t.priority)}, {"to", domain::to_string(*patch.priority)}});
     t.priority = *patch.priority;
   }
   if (patch.assignee_id && *patch.assignee_id != t.assignee_id) {
     append_event(
-        tx, id, "assigned", actor, now,
+        tx, id, EventType::assigned, actor, now,
         {{"from", id_or_null(t.assignee_id)}, {"assignee_id", id_or_null(*patch.assignee_id)}});
     t.assignee_id = *patch.assignee_id;
   }
   if (patch.team_id && *patch.team_id != t.team_id) {
-    append_event(tx, id, "team", actor, now,
+    append_event(tx, id, EventType::team, actor, now,
                  {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(*patch.team_id)}});
     t.team_id = *patch.team_id;
   }
@@ -523,11 +519,14 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
     std::sort(tags.begin(), tags.end());
     tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
     if (tags != t.tags) {
-      append_event(tx, id, "tags", actor, now, {{"tags", json::array(tags.begin(), tags.end())}});
+      append_event(tx, id, EventType::tags, actor, now,
+                   {{"tags", json::array(tags.begin(), tags.end())}});
       replace_tags(tx, id, tags);
       t.tags = std::move(tags);
     }
   }
+  if (patch.priority || patch.team_id) rematch_ticket_sla(tx, t, now, policy, "ticket_changed");
+  if (patch.priority || patch.assignee_id || patch.team_id) kpi::on_fields(tx, t);
   save_ticket(tx, t, now);
   return t;
 }
@@ -538,27 +537,21 @@ std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const N
   if (message.then_status && message.author == ActorKind::customer)
     throw Refusal(errc::invalid_argument, "Only an agent reply can set a status.", "status");
   TicketRecord t = load_for_write(tx, ticket_id);
-  if (message.author == ActorKind::customer && t.life.status == Status::closed) {
+  if (message.author == ActorKind::customer &&
+      domain::customer_message_effect(t.life.status) == domain::CustomerMessageEffect::new_ticket) {
     // Closed is final: the customer's message opens a new ticket linked to this one.
     NewTicket follow{t.subject,    message.body, {t.customer.email, "", ""},
                      t.priority,   t.channel,    t.team_id,
                      std::nullopt, t.id,         t.tags,
                      std::nullopt};
     TicketRecord created = create_ticket(tx, follow, actor, now, policy);
-    append_event(tx, t.id, "linked", actor, now, {{"new_ticket_id", created.id}});
+    append_event(tx, t.id, EventType::linked, actor, now, {{"new_ticket_id", created.id}});
     auto messages = list_messages(tx.connection(), created.id);
     return {messages.back(), created};
   }
-  if (message.then_status) {
-    const auto allowed = domain::allowed_moves(t.life.status, actor.role);
-    if (std::find(allowed.begin(), allowed.end(), *message.then_status) == allowed.end() &&
-        *message.then_status != t.life.status)
-      throw Refusal(errc::illegal_transition,
-                    std::string("A ticket in '") + std::string(domain::to_string(t.life.status)) +
-                        "' cannot move to '" +
-                        std::string(domain::to_string(*message.then_status)) + "'.",
-                    "status", allowed);
-  }
+  // The reply's status is a move by its author, under the same rule as an explicit one.
+  if (message.then_status && *message.then_status != t.life.status)
+    require_move(t.life.status, *message.then_status, MoveAuthority::staff, actor.role);
   if (t.life.status == Status::closed && !message.internal)
     throw Refusal(errc::illegal_transition,
                   "The ticket is closed; only internal notes can be added.", "internal");
@@ -575,21 +568,28 @@ std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const N
 }
 
 TicketRecord change_status(Tx& tx, Id id, Status to, const std::string& note, const Actor& actor,
-                           Millis now, const TicketPolicy& policy) {
+                           Millis now, const TicketPolicy& policy,
+                           std::optional<MoveAuthority> by) {
   TicketRecord t = load_for_write(tx, id);
-  const Status from = t.life.status;
-  const bool permitted = actor.kind == ActorKind::system ? domain::is_system_move(from, to) : [&] {
-    const auto allowed = domain::allowed_moves(from, actor.role);
-    return std::find(allowed.begin(), allowed.end(), to) != allowed.end();
-  }();
-  if (!permitted)
-    throw Refusal(errc::illegal_transition,
-                  std::string("A ticket in '") + std::string(domain::to_string(from)) +
-                      "' cannot move to '" + std::string(domain::to_string(to)) + "'.",
-                  "status",
-                  actor.kind == ActorKind::system ? std::vector<Status>{}
-                                                  : domain::allowed_moves(from, actor.role));
+  require_move(
+      t.life.status, to,
+      by.value_or(actor.kind == ActorKind::system ? MoveAuthority::survey : MoveAuthority::staff),
+      actor.role);
   move_to(tx, t, to, note, actor, now, policy);
+  save_ticket(tx, t, now);
+  return t;
+}
+
+TicketRecord raise_priority(Tx& tx, Id id, std::string_view cause, const Actor& actor, Millis now) {
+  TicketRecord t = load_for_write(tx, id);
+  const auto raised = domain::raised(t.priority);
+  if (raised == t.priority) return t;
+  append_event(tx, id, EventType::priority, actor, now,
+               {{"from", domain::to_string(t.priority)},
+                {"to", domain::to_string(raised)},
+                {"cause", cause}});
+  t.priority = raised;
+  kpi::on_fields(tx, t);
   save_ticket(tx, t, now);
   return t;
 }

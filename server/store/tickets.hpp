@@ -6,15 +6,23 @@
 #include <vector>
 
 #include "domain/calendar.hpp"
+#include "domain/ticket_state.hpp"
 #include "store/database.hpp"
+#include "store/events.hpp"
 #include "store/records.hpp"
 
 namespace hd::store {
+
+class SlaCatalog;
 
 /// Rules the ticket writes need from the configuration.
 struct TicketPolicy {
   Millis survey_delay_ms = 3'600'000;  ///< a satisfaction check runs this long after resolution
   const domain::Calendar* calendar = nullptr;  ///< REQUIRES: set, and outlives every write
+  /// The SLA policies and calendars; without one, tickets get no SLA clock. Outlives writes.
+  SlaCatalog* sla = nullptr;
+  /// An `sla_warning` fires when this share of a target's business time is used up.
+  int sla_warn_percent = 80;
 };
 
 struct NewCustomer {
@@ -55,11 +63,16 @@ struct TicketQuery {
   std::optional<domain::Priority> priority;
   std::optional<std::string> customer_email, tag, text;
   std::optional<Millis> created_after, created_before, updated_after, updated_before;
+  /// sla=breached: a target breached, or a running one past due at this instant (now).
+  std::optional<Millis> sla_breached_at;
+  /// sla=due_within: the next due time lies in [first, second) (now, now + N minutes).
+  std::optional<std::pair<Millis, Millis>> sla_due_between;
   enum class Sort {
     created_desc,
     created_asc,
     updated_desc,
-    updated_asc
+    updated_asc,
+    sla_due_asc,  ///< tickets with a running SLA clock only, the soonest due first
   } sort = Sort::created_desc;
   int limit = 50;
   std::optional<std::pair<Millis, Id>> after;  ///< keyset cursor: the last row of the last page
@@ -74,20 +87,25 @@ std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort so
 std::optional<TicketRecord> find_ticket(Connection& db, Id id);
 std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& query);
 std::vector<MessageRecord> list_messages(Connection& db, Id ticket_id);
-std::vector<EventRecord> list_events(Connection& db, Id ticket_id);
 std::int64_t count_tickets(Connection& db);
 
 TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, Millis now,
                            const TicketPolicy& policy);
+/// A change of priority or team re-matches the SLA policy (with `policy.sla`).
 TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const TicketPatch& patch,
-                           const Actor& actor, Millis now);
+                           const Actor& actor, Millis now, const TicketPolicy& policy = {});
 /// Adds a message. A customer message on a closed ticket starts a new linked ticket: the
 /// returned message's ticket_id then names the new ticket.
 std::pair<MessageRecord, TicketRecord> add_message(Tx& tx, Id ticket_id, const NewMessage& message,
                                                    const Actor& actor, Millis now,
                                                    const TicketPolicy& policy);
-/// An explicit move by staff (checked against ticket_state) or the system (survey job).
+/// An explicit move, checked by domain::move_allowed under `by`: by default staff's rule for a
+/// person and the survey's for the system.
 TicketRecord change_status(Tx& tx, Id id, domain::Status to, const std::string& note,
-                           const Actor& actor, Millis now, const TicketPolicy& policy);
+                           const Actor& actor, Millis now, const TicketPolicy& policy,
+                           std::optional<domain::MoveAuthority> by = std::nullopt);
+/// Raises the ticket's priority one step (saturating at urgent), recording `cause` with the
+/// event; a ticket already urgent is left as it is.
+TicketRecord raise_priority(Tx& tx, Id id, std::string_view cause, const Actor& actor, Millis now);
 
 }  // namespace hd::store

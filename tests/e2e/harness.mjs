@@ -17,7 +17,9 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
-export const HELPDESK_BIN = process.env.HELPDESK_BIN || '/work/main/build/dev/server/helpdesk';
+// The dev build of this checkout unless told otherwise (ctest passes the binary it built).
+export const HELPDESK_BIN = process.env.HELPDESK_BIN ||
+  path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../build/dev/server/helpdesk');
 export const CHROMIUM = process.env.HELPDESK_E2E_CHROMIUM || '/usr/bin/chromium';
 export const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-aiosmtpd
 export const ADMIN_EMAIL = 'admin@x.test';
@@ -349,13 +351,27 @@ class ServerProcess {
     this.proc = proc;
     this.port = port;
     this.lines = lines;
+    // 'close' comes after the last output has been read ('exit' may come before it).
+    this.closed = new Promise((resolve) => proc.once('close', resolve));
   }
   tail(n = 40) { return this.lines.slice(-n).join('\n'); }
+}
+
+// What ASan, LSan and UBSan print. The dev build aborts on each (-fno-sanitize-recover); the
+// log is read as well so that no report goes unnoticed, whatever the exit status.
+const SANITIZER_RE = /runtime error:|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer/;
+
+/** The report (from its first line on) when `lines` hold a sanitizer report, else null. */
+export function sanitizerReport(lines) {
+  const first = lines.findIndex((l) => SANITIZER_RE.test(l));
+  return first < 0 ? null : lines.slice(Math.max(0, first - 2), first + 40).join('\n');
 }
 
 function runCli(args, { env, input } = {}) {
   const r = spawnSync(HELPDESK_BIN, args, { env, input, encoding: 'utf8', timeout: 30_000 });
   if (r.error) throw new Error(`helpdesk ${args[0]}: ${r.error.message}`);
+  const report = sanitizerReport(`${r.stdout}${r.stderr}`.split('\n'));
+  if (report) throw new Error(`helpdesk ${args.join(' ')} printed a sanitizer report:\n${report}`);
   if (r.status !== 0) {
     throw new Error(`helpdesk ${args.join(' ')} exited with ${r.status}:\n${r.stdout}${r.stderr}`);
   }
@@ -414,22 +430,62 @@ export function launchBrowser() {
 }
 
 /**
- * A fresh browser context (own cookies). bypassCSP lets axe's injected script run despite the
- * pages' `default-src 'none'` policy; nothing else of the page is changed.
+ * A fresh browser context (own cookies) that keeps the pages' real Content-Security-Policy and
+ * watches it: every HTML page of the server must carry the header, and any violation the
+ * browser reports (a `securitypolicyviolation` event or a console error) is collected.
+ * `assertAccessible` and `context.close()` fail when something was collected, so a page that
+ * needs more than its policy allows fails the test that loads it.
  */
 export async function newContext(browser, options = {}) {
-  const context = await browser.newContext({ bypassCSP: true, ...options });
+  const context = await browser.newContext(options);
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
+  const problems = [];
+  context.cspProblems = problems;
+  await context.exposeBinding('__hdCspViolation', ({ page }, v) => {
+    problems.push(`CSP violation on ${page?.url()}: ${v.directive} blocked ${v.blocked || '(inline)'}` +
+      (v.sample ? ` (${v.sample})` : ''));
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__hdCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+    });
+  });
+  context.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) {
+      problems.push(`CSP console error on ${msg.page()?.url()}: ${msg.text()}`);
+    }
+  });
+  context.on('response', (res) => {
+    if (res.request().resourceType() !== 'document' || res.status() >= 300 && res.status() < 400) return;
+    if (!res.headers()['content-security-policy']) {
+      problems.push(`${res.url()} (HTTP ${res.status()}) has no Content-Security-Policy header`);
+    }
+  });
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
+    assertNoCspProblems(context);
+  };
   return context;
+}
+
+/** Fails listing the CSP problems collected so far in the page's context (and forgets them). */
+export function assertNoCspProblems(context, label = '') {
+  const found = context.cspProblems.splice(0);
+  if (found.length) throw new Error(`Content-Security-Policy${label ? ` on ${label}` : ''}:\n- ${found.join('\n- ')}`);
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Runs axe-core on the page as it is; returns the violations (all impacts). */
+/**
+ * Runs axe-core on the page as it is; returns the violations (all impacts). axe is evaluated
+ * through the DevTools protocol, which the page's CSP (rightly) does not govern: a script tag
+ * would be refused by `default-src 'none'`.
+ */
 export async function axeViolations(page) {
   const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!has) await page.addScriptTag({ content: AXE_SOURCE });
+  if (!has) await page.evaluate(`${AXE_SOURCE}\n;true`);
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({
@@ -445,6 +501,7 @@ export async function axeViolations(page) {
 
 /** Fails listing every axe violation (rule id, impact, elements) on the page. */
 export async function assertAccessible(page, label) {
+  assertNoCspProblems(page.context(), label);
   const violations = await axeViolations(page);
   if (violations.length === 0) return;
   const lines = [`accessibility: ${violations.length} axe-core rule(s) violated on ${label} (${page.url()}):`];
@@ -576,6 +633,9 @@ export class Stack {
       const r = await terminate(this.server.proc, 15_000);
       if (r.killed) problems.push(`helpdesk ignored SIGTERM for 15 s:\n${this.server.tail()}`);
       else if (r.code !== 0) problems.push(`helpdesk exited with ${r.code ?? r.signal} after SIGTERM (want 0):\n${this.server.tail()}`);
+      await Promise.race([this.server.closed, sleep(2000)]);
+      const report = sanitizerReport(this.server.lines);
+      if (report) problems.push(`helpdesk printed a sanitizer report:\n${report}`);
       this.server = null;
     }
     if (this.smtp) {

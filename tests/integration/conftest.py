@@ -10,11 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from harness import HELPDESK_BIN, PASSWORD, ROLES, Client, Server, boot, expect
+from harness import (HELPDESK_BIN, PASSWORD, ROLES, Client, Server, boot, expect,
+                     sanitizer_reports)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: waits for a server timeout (seconds)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run that ran fewer tests than it collected fails: a skipped (or xfailed) test is a test
+    that did not run, and a missing package must not turn into a quiet pass. No test at all is
+    pytest's exit 5, which fails the run as well. (Deselecting with -k or -m is asked for.)"""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or exitstatus != 0:
+        return
+    not_run = [r.nodeid for kind in ("skipped", "xfailed", "xpassed")
+               for r in reporter.stats.get(kind, [])]
+    if not_run:
+        reporter.write_line(f"FAILED: {len(not_run)} test(s) did not run: {', '.join(not_run)}",
+                            red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,11 +55,14 @@ def server(tmp_path_factory):
 def _shared_server_survives(request):
     """Fails the test after which the shared server is found dead, then restarts it on the
     same database so one crash doesn't turn every later test into 'connection refused'.
-    (Clients look the port up per request, and sessions live in the database.)"""
+    (Clients look the port up per request, and sessions live in the database.)
+    Also fails the test during which the shared server printed a sanitizer report."""
+    srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
+    seen = len(srv.lines) if srv else 0
     yield
-    if "server" not in request.fixturenames:
+    if srv is None:
         return
-    srv = request.getfixturevalue("server")
+    during = srv.lines[seen:]
     rc = srv.died()
     if rc is not None:
         log = srv.revive()
@@ -52,6 +71,9 @@ def _shared_server_survives(request):
             client.login(email, PASSWORD)
         pytest.fail(f"the shared server died (exit {rc}) during this test; restarted it.\n{log}",
                     pytrace=False)
+    if sanitizer_reports(during):
+        pytest.fail("the shared server printed a sanitizer report during this test:\n"
+                    + "\n".join(during[-60:]), pytrace=False)
 
 
 @pytest.fixture

@@ -20,12 +20,32 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-HELPDESK_BIN = os.environ.get("HELPDESK_BIN", "/work/main/build/dev/server/helpdesk")
+# The dev build of this checkout unless told otherwise (ctest passes the binary it built).
+HELPDESK_BIN = os.environ.get(
+    "HELPDESK_BIN", str(Path(__file__).resolve().parents[2] / "build/dev/server/helpdesk"))
 PASSWORD = "password123!"
 ROLES = ("agent", "supervisor", "admin")
 STATUSES = ("open", "pending", "resolved", "follow_up", "closed")
 
 LISTEN_RE = re.compile(r"listening on http://([\d.]+):(\d+)")
+# What ASan, LSan and UBSan print. The dev build aborts on each (-fno-sanitize-recover), but a
+# test expecting a failure status could still pass on an abort: the log is read as well.
+SANITIZER_RE = re.compile(r"runtime error:|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer|"
+                          r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer")
+
+
+def sanitizer_reports(lines: Iterable[str]) -> list[str]:
+    """The lines of `lines` that belong to a sanitizer report (empty when there is none)."""
+    return [ln for ln in lines if SANITIZER_RE.search(ln)]
+
+
+def assert_no_sanitizer_report(lines: Iterable[str], what: str) -> None:
+    lines = list(lines)
+    found = sanitizer_reports(lines)
+    if found:
+        first = lines.index(found[0])
+        report = "\n".join(lines[max(0, first - 2):first + 40])
+        raise AssertionError(f"sanitizer report from {what}:\n{report}")
 # API.md: RFC 3339 UTC with milliseconds, e.g. 2026-11-23T16:21:47.123Z
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -62,6 +82,19 @@ DOCUMENTED_ROUTES: list[tuple[str, str, str | None]] = [
     ("GET", "/api/v1/tokens", "admin"),
     ("POST", "/api/v1/tokens", "admin"),
     ("DELETE", "/api/v1/tokens/{id}", "admin"),
+    ("GET", "/api/v1/tickets/{id}/sla", "agent"),
+    ("GET", "/api/v1/calendars", "agent"),
+    ("POST", "/api/v1/calendars", "admin"),
+    ("GET", "/api/v1/calendars/{id}", "agent"),
+    ("PATCH", "/api/v1/calendars/{id}", "admin"),
+    ("DELETE", "/api/v1/calendars/{id}", "admin"),
+    ("GET", "/api/v1/calendars/{id}/due", "agent"),
+    ("GET", "/api/v1/calendars/{id}/duration", "agent"),
+    ("GET", "/api/v1/sla-policies", "agent"),
+    ("POST", "/api/v1/sla-policies", "admin"),
+    ("GET", "/api/v1/sla-policies/{id}", "agent"),
+    ("PATCH", "/api/v1/sla-policies/{id}", "admin"),
+    ("DELETE", "/api/v1/sla-policies/{id}", "admin"),
 ]
 
 
@@ -104,10 +137,13 @@ class Server:
 
     # -- command line ------------------------------------------------------------------------
     def cli(self, *args: str, stdin: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
-        return subprocess.run(
+        """Runs `helpdesk ARGS`; fails on a sanitizer report whatever the exit code."""
+        r = subprocess.run(
             [HELPDESK_BIN, *args], input=stdin, capture_output=True, text=True,
             env=self.env, timeout=timeout,
         )
+        assert_no_sanitizer_report((r.stdout + r.stderr).splitlines(), f"helpdesk {' '.join(args)}")
+        return r
 
     def migrate(self) -> None:
         r = self.cli("migrate", "--db", str(self.db))
@@ -167,7 +203,8 @@ class Server:
                     self._ready.set()
 
     def stop(self, timeout: float = 15) -> int:
-        """SIGTERM and wait; asserts the graceful exit code 0."""
+        """SIGTERM and wait; asserts the graceful exit code 0 and a log free of sanitizer
+        reports (LeakSanitizer reports at exit)."""
         assert self.proc is not None, "not running"
         proc, self.proc = self.proc, None
         if proc.poll() is None:
@@ -180,6 +217,7 @@ class Server:
             raise AssertionError(f"server ignored SIGTERM for {timeout}s:\n{self.log_tail()}")
         if self._reader:
             self._reader.join(5)
+        assert_no_sanitizer_report(self.lines, "the server")
         assert rc == 0, f"server exit code {rc} after SIGTERM (want 0):\n{self.log_tail()}"
         return rc
 
@@ -436,6 +474,24 @@ def snapshot(client: Client, tid: int) -> dict:
 
 def ticket_count(client: Client) -> int:
     return len(list_all(client))
+
+
+def settle_jobs(admin: Client, timeout: float = 20) -> None:
+    """Waits until no background job that is due by now is queued or running (`admin` is an
+    admin's client of the server). A mail that a request caused has then been handed to the SMTP
+    server or has failed, so a test can check that a mail did NOT come without guessing a sleep
+    long enough. Jobs due later (a survey's delay, a retry's backoff) are not waited for."""
+    deadline = time.monotonic() + timeout
+    while True:
+        now = int(time.time() * 1000)
+        # Queued before running: a job moving between the two reads is then seen in the second.
+        queued = expect(admin.get("/api/v1/jobs", params={"state": "queued"}), 200)["items"]
+        running = expect(admin.get("/api/v1/jobs", params={"state": "running"}), 200)["items"]
+        due = [j for j in queued if ms(j["run_at"]) <= now] + running
+        if not due:
+            return
+        assert time.monotonic() < deadline, f"jobs still due or running after {timeout}s: {due}"
+        time.sleep(0.05)
 
 
 def raw_exchange(host: str, port: int, data: bytes, timeout: float = 5) -> bytes:

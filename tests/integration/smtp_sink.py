@@ -21,10 +21,12 @@ from typing import Callable
 
 import pytest
 
+# A missing aiosmtpd fails the collection (and so the run): a mail test never quietly skips.
 try:
     from aiosmtpd.controller import Controller
-except ImportError:  # pragma: no cover - depends on the machine
-    Controller = None  # type: ignore[assignment,misc]
+except ImportError as e:  # pragma: no cover - depends on the machine
+    raise ImportError("aiosmtpd is missing: bash scripts/install-deps.sh installs Debian's "
+                      "python3-aiosmtpd") from e
 
 
 @dataclass
@@ -80,6 +82,13 @@ class _Handler:
     def __init__(self, sink: "SmtpSink"):
         self.sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd hook
+        # A recipient the sink was told to refuse gets a permanent refusal in its own words.
+        if address in self.sink.refused:
+            return self.sink.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         self.sink._entered()
         # While held, the transaction stays open (the client waits for the reply to DATA).
@@ -89,9 +98,11 @@ class _Handler:
         # (aiosmtpd normally cancels this coroutine then; this covers a late cancel.)
         if getattr(server, "transport", None) is None or server.transport.is_closing():
             return "421 client gone"
-        self.sink._accept(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                   bytes(envelope.original_content or envelope.content),
-                                   time.monotonic()))
+        received = Received(envelope.mail_from, list(envelope.rcpt_tos),
+                            bytes(envelope.original_content or envelope.content), time.monotonic())
+        self.sink._accept(received)
+        if self.sink.on_accept is not None:
+            self.sink.on_accept(received)  # runs before the client hears the 250
         return "250 OK: queued"
 
 
@@ -105,14 +116,21 @@ class SmtpSink:
     """start()/stop() bring the server up and down on one fixed port; `messages` keeps what
     arrived across restarts."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None):
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, **smtp_options):
+        """`smtp_options` go to aiosmtpd's Controller: `ssl_context` (implicit TLS),
+        `tls_context` and `require_starttls` (STARTTLS), `authenticator`, `auth_require_tls`..."""
         self.host = host
         self.port = port or free_port(host)
+        self.smtp_options = smtp_options
         self.messages: list[Received] = []
         self.sessions = 0  # DATA commands that reached the handler (held ones included)
         self._cond = threading.Condition()
         self._held = threading.Event()
         self._controller = None
+        # address -> the reply ("550 5.1.1 ...") that refuses it at RCPT TO
+        self.refused: dict[str, str] = {}
+        # called after a mail is accepted, before the 250 is sent (to stage a crash right then)
+        self.on_accept: Callable[["Received"], None] | None = None
 
     @property
     def url(self) -> str:
@@ -127,7 +145,7 @@ class SmtpSink:
         deadline = time.monotonic() + timeout
         while True:  # the port may linger briefly after a stop
             controller = Controller(_Handler(self), hostname=self.host, port=self.port,
-                                    ready_timeout=5)
+                                    ready_timeout=5, **self.smtp_options)
             try:
                 controller.start()
                 break
@@ -202,8 +220,6 @@ def to(address: str) -> Callable[[Received], bool]:
 @pytest.fixture
 def smtp():
     """A running SmtpSink; stopped at teardown."""
-    if Controller is None:
-        pytest.skip("aiosmtpd is not installed (Debian: apt install python3-aiosmtpd)")
     sink = SmtpSink().start()
     try:
         yield sink

@@ -37,6 +37,22 @@ class Setup:
     def token(self):
         return expect(self.admin.post("/api/v1/tokens", {"name": uniq("tok")}), 201)
 
+    def calendar(self):
+        return expect(self.admin.post("/api/v1/calendars", _calendar_body()), 201)
+
+    def policy(self):
+        return expect(self.admin.post("/api/v1/sla-policies", _policy_body()), 201)
+
+
+def _calendar_body():
+    return {"name": uniq("Cal "), "time_zone": "Europe/Berlin", "hours": {"mon": [["09:00", "17:00"]]}}
+
+
+def _policy_body():
+    # A condition no other test's ticket meets: the shared server's tickets keep their clocks.
+    return {"name": uniq("Pol "), "conditions": {"organization": [uniq("authz-org")]},
+            "targets": {"first_response": 60}}
+
 
 def _ticket_body():
     return {"subject": "Authz", "body": "b", "customer": {"email": f"{uniq('c')}@customer.test"}}
@@ -84,6 +100,24 @@ BUILDERS = {
     ("GET", "/api/v1/tokens"): lambda s: ("/api/v1/tokens", None, {}),
     ("POST", "/api/v1/tokens"): lambda s: ("/api/v1/tokens", {"name": uniq("tok")}, {}),
     ("DELETE", "/api/v1/tokens/{id}"): lambda s: (f"/api/v1/tokens/{s.token()['id']}", None, {}),
+    ("GET", "/api/v1/tickets/{id}/sla"): lambda s: (f"/api/v1/tickets/{s.ticket()['id']}/sla", None, {}),
+    ("GET", "/api/v1/calendars"): lambda s: ("/api/v1/calendars", None, {}),
+    ("POST", "/api/v1/calendars"): lambda s: ("/api/v1/calendars", _calendar_body(), {}),
+    ("GET", "/api/v1/calendars/{id}"): lambda s: (f"/api/v1/calendars/{s.calendar()['id']}", None, {}),
+    ("PATCH", "/api/v1/calendars/{id}"): lambda s: (
+        f"/api/v1/calendars/{s.calendar()['id']}", {"name": uniq("Cal ")}, {}),
+    ("DELETE", "/api/v1/calendars/{id}"): lambda s: (f"/api/v1/calendars/{s.calendar()['id']}", None, {}),
+    ("GET", "/api/v1/calendars/{id}/due"): lambda s: (
+        f"/api/v1/calendars/{s.calendar()['id']}/due?from=2026-11-30T08:00:00Z&minutes=30", None, {}),
+    ("GET", "/api/v1/calendars/{id}/duration"): lambda s: (
+        f"/api/v1/calendars/{s.calendar()['id']}/duration?from=2026-11-30T08:00:00Z"
+        "&to=2026-12-01T08:00:00Z", None, {}),
+    ("GET", "/api/v1/sla-policies"): lambda s: ("/api/v1/sla-policies", None, {}),
+    ("POST", "/api/v1/sla-policies"): lambda s: ("/api/v1/sla-policies", _policy_body(), {}),
+    ("GET", "/api/v1/sla-policies/{id}"): lambda s: (f"/api/v1/sla-policies/{s.policy()['id']}", None, {}),
+    ("PATCH", "/api/v1/sla-policies/{id}"): lambda s: (
+        f"/api/v1/sla-policies/{s.policy()['id']}", {"name": uniq("Pol ")}, {}),
+    ("DELETE", "/api/v1/sla-policies/{id}"): lambda s: (f"/api/v1/sla-policies/{s.policy()['id']}", None, {}),
 }
 
 # The session endpoints themselves are tested below, not in the table.

@@ -1,4 +1,4 @@
-"""The ticket lifecycle over HTTP, with the time figures of shared/design/KPIS.md."""
+"""The ticket lifecycle over HTTP, with the time figures of docs/METRICS.md."""
 from __future__ import annotations
 
 import time

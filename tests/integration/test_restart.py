@@ -172,7 +172,7 @@ def test_slow_client_is_cut_off(impatient, half):
         expect(impatient.client().get("/healthz", timeout=1.5), 200)
         data, _ = wait_for_close(s, 8)
         elapsed = time.monotonic() - t0
-    assert data == b"" or status_of(data) == 408, data[:300]
+    assert status_of(data) == 408, data[:300]  # the 408 docs/API.md promises, not a bare close
     assert 1.0 <= elapsed <= 6.0, f"closed after {elapsed:.1f}s with read_timeout=2s"
 
 

@@ -52,6 +52,8 @@ class NineToFiveCalendar final : public Calendar {
     if (from > to) ++reversed_calls;
     return counted_before(to) - counted_before(from);
   }
+  // Not used by the ticket life rules; a real inverse lives in BusinessCalendar.
+  Millis advance(Millis from, Millis) const override { return from; }
   mutable int reversed_calls = 0;
 
  private:

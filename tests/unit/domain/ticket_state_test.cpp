@@ -134,6 +134,8 @@ TEST_CASE("is_system_move: the documented system moves are system moves") {
   CHECK(is_system_move(Status::resolved, Status::follow_up));
   CHECK(is_system_move(Status::follow_up, Status::closed));
   CHECK(is_system_move(Status::follow_up, Status::open));
+  // Closing a resolution that gets no survey is not one of them: it has its own authority
+  // (MoveAuthority::no_survey, tested below).
 }
 
 TEST_CASE("is_system_move: nothing else is a system move") {
@@ -141,7 +143,6 @@ TEST_CASE("is_system_move: nothing else is a system move") {
     for (const Status to : kAllStatuses) {
       CAPTURE(to_string(from));
       CAPTURE(to_string(to));
-      if (from == Status::resolved && to == Status::closed) continue;  // see the next test
       const bool documented = (from == Status::resolved && to == Status::follow_up) ||
                               (from == Status::follow_up && to == Status::closed) ||
                               (from == Status::follow_up && to == Status::open);
@@ -152,11 +153,36 @@ TEST_CASE("is_system_move: nothing else is a system move") {
 
 // KPIS.md and the contract in ticket_state.hpp list exactly three system moves; resolved ->
 // closed is not one of them (a resolved ticket closes through its survey: follow_up -> closed).
-// is_system_move() accepts it: reported as a defect, kept visible here without failing the run.
 // A resolution that gets no survey (team without surveys, customer opted out) is closed by the
-// system directly; ticket_state.hpp documents it.
-TEST_CASE("is_system_move: resolved -> closed closes a resolution without survey") {
-  CHECK(is_system_move(Status::resolved, Status::closed));
+// system under its own authority, which allows that one move and nothing else.
+TEST_CASE("move_allowed: closing without a survey is its own authority, not a survey move") {
+  CHECK_FALSE(is_system_move(Status::resolved, Status::closed));
+  CHECK_FALSE(move_allowed(Status::resolved, Status::closed, MoveAuthority::survey, Role::agent));
+  for (const Status from : kAllStatuses) {
+    for (const Status to : kAllStatuses) {
+      CAPTURE(to_string(from));
+      CAPTURE(to_string(to));
+      CHECK(move_allowed(from, to, MoveAuthority::no_survey, Role::admin) ==
+            (from == Status::resolved && to == Status::closed));
+    }
+  }
+}
+
+TEST_CASE("move_allowed: staff by allowed_moves, the survey by is_system_move") {
+  for (const Status from : kAllStatuses) {
+    for (const Status to : kAllStatuses) {
+      CAPTURE(to_string(from));
+      CAPTURE(to_string(to));
+      CHECK(move_allowed(from, to, MoveAuthority::survey, Role::agent) == is_system_move(from, to));
+      for (const Role role : kAllRoles)
+        CHECK(move_allowed(from, to, MoveAuthority::staff, role) ==
+              contains(allowed_moves(from, role), to));
+    }
+  }
+  // An agent can't close; a supervisor can; nobody leaves closed.
+  CHECK_FALSE(move_allowed(Status::open, Status::closed, MoveAuthority::staff, Role::agent));
+  CHECK(move_allowed(Status::open, Status::closed, MoveAuthority::staff, Role::supervisor));
+  CHECK_FALSE(move_allowed(Status::closed, Status::open, MoveAuthority::staff, Role::admin));
 }
 
 TEST_CASE("is_system_move: no system move is also an agent's explicit move, except reopen") {

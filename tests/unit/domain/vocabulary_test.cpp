@@ -101,3 +101,27 @@ TEST_CASE("raised: one step up, saturating at urgent") {
 }
 
 }  // namespace hd::domain
+
+namespace hd::domain {
+
+TEST_CASE("event types and survey states: names round-trip and nothing else parses") {
+  for (std::size_t i = 0; i < kEventTypeNames.size(); ++i) {
+    const auto type = static_cast<EventType>(i);
+    CAPTURE(kEventTypeNames[i]);
+    CHECK(parse_event_type(to_string(type)) == type);
+  }
+  for (std::size_t i = 0; i < kSurveyStateNames.size(); ++i) {
+    const auto state = static_cast<SurveyState>(i);
+    CAPTURE(kSurveyStateNames[i]);
+    CHECK(parse_survey_state(to_string(state)) == state);
+  }
+  // The names are stored in the database and sent to integrations: they never change.
+  CHECK(to_string(EventType::survey_answered) == "survey_answered");
+  CHECK(to_string(EventType::linked) == "linked");
+  CHECK(to_string(SurveyState::cancelled) == "cancelled");
+  CHECK_FALSE(parse_event_type("Status"));
+  CHECK_FALSE(parse_event_type(""));
+  CHECK_FALSE(parse_survey_state("open"));
+}
+
+}  // namespace hd::domain

@@ -57,6 +57,16 @@ TEST_CASE("validate lists every problem of the [mail] options") {
   CHECK_THROWS_AS(SmtpSender(bad, clock), std::invalid_argument);
 }
 
+TEST_CASE("validate refuses a CA file that cannot be read, and takes one that can") {
+  SmtpOptions options;
+  options.ca_file = "/nonexistent/helpdesk-ca.pem";
+  const auto problems = validate(options);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("mail.ca_file") != std::string::npos);
+  options.ca_file = "/etc/passwd";  // readable; its content is libcurl's to judge when sending
+  CHECK(validate(options).empty());
+}
+
 TEST_CASE("only a 5xx refusal of the mail is permanent") {
   CHECK(is_permanent_failure(CURLE_SEND_ERROR, 550));          // RCPT TO refused
   CHECK(is_permanent_failure(CURLE_SEND_ERROR, 552));          // too big

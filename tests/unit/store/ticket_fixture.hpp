@@ -180,7 +180,7 @@ class Desk {
   }
   std::vector<std::string> event_types(Id id) {
     std::vector<std::string> types;
-    for (const auto& e : events(id)) types.push_back(e.type);
+    for (const auto& e : events(id)) types.push_back(std::string(domain::to_string(e.type)));
     return types;
   }
   std::vector<MessageRecord> messages(Id id) {

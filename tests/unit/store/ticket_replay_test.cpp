@@ -255,7 +255,7 @@ void check_replay(unsigned seed) {
     const auto events = desk.events(id);
     CHECK_FALSE(events.empty());
     if (events.empty()) continue;
-    CHECK(events.front().type == "created");
+    CHECK(events.front().type == domain::EventType::created);
     const auto replayed = replay_life(events, desk.calendar);
     const auto stored_figures = domain::figures_at(stored.life, later, desk.calendar);
     const auto replayed_figures = domain::figures_at(replayed, later, desk.calendar);
@@ -285,7 +285,7 @@ TEST_CASE("property: every ticket's stored life equals the replay of its event l
       try {
         check_replay(seed);
       } catch (const std::exception& e) {
-        FAIL_CHECK("seed " << seed << " stopped: " << e.what());
+        FAIL_CHECK("seed " << seed << " stopped: " << std::string(e.what()));
       } catch (...) {
         FAIL_CHECK("seed " << seed << " stopped at a failed REQUIRE");
       }
@@ -321,7 +321,7 @@ TEST_CASE("replay_life of a hand-written log follows the domain rules") {
 
   // The comparison is not vacuous: a log without its last status change replays differently.
   auto shortened = desk.events(t.id);
-  REQUIRE(shortened.back().type == "status");
+  REQUIRE(shortened.back().type == domain::EventType::status);
   shortened.pop_back();
   CHECK(replay_life(shortened, desk.calendar) != desk.ticket(t.id).life);
 }

@@ -247,7 +247,7 @@ TEST_CASE("replies, notes and customer messages move a ticket and its figures as
   CHECK(after.version == t.version + 2);  // one request, one new version
   auto events = desk.events(t.id);
   REQUIRE(events.size() >= 2);
-  CHECK(events[events.size() - 2].type == "message");
+  CHECK(events[events.size() - 2].type == domain::EventType::message);
   CHECK(data_of(events.back()).at("from").as_string() == "open");
   CHECK(data_of(events.back()).at("to").as_string() == "pending");
   CHECK(events.back().actor_user_id == desk.agent.id);
@@ -285,7 +285,7 @@ TEST_CASE("replies, notes and customer messages move a ticket and its figures as
   CHECK(after.life.public_reply_count == 2);
   CHECK(after.life.first_response_at == kT0 + 2 * kHour);
   events = desk.events(t.id);
-  CHECK(events.back().type == "message");
+  CHECK(events.back().type == domain::EventType::message);
   CHECK(data_of(events.back()).at("next_reply_ms").as_int64() == kHour + kMinute);
 
   // The message list tells who wrote what, in order.
@@ -442,7 +442,7 @@ TEST_CASE("a customer message on a closed ticket starts a new ticket linked to t
   CHECK(after.message_count == closed.message_count);
   const auto events = desk.events(old.id);
   REQUIRE(events.size() == events_before + 1);
-  CHECK(events.back().type == "linked");
+  CHECK(events.back().type == domain::EventType::linked);
   CHECK(data_of(events.back()).at("new_ticket_id").as_int64() == fresh.id);
   CHECK(desk.survey_jobs() == jobs_before);  // neither a check queued nor one cancelled
 
@@ -522,7 +522,7 @@ TEST_CASE(
         CHECK(moved.updated_at == now);
         CHECK(moved.life.status_since == now);
         const EventRecord e = last_event(desk.events(t.id));
-        CHECK(e.type == "status");
+        CHECK(e.type == domain::EventType::status);
         CHECK(e.at == now);
         CHECK(e.actor_kind == ActorKind::agent);
         CHECK(e.actor_user_id == actor.user_id);
@@ -684,7 +684,8 @@ TEST_CASE("update_ticket changes what the patch names, one event each, one versi
   const auto events = desk.events(t.id);
   REQUIRE(events.size() == events_before + 5);
   std::vector<std::string> types;
-  for (std::size_t i = events_before; i < events.size(); ++i) types.push_back(events[i].type);
+  for (std::size_t i = events_before; i < events.size(); ++i)
+    types.push_back(std::string(domain::to_string(events[i].type)));
   CHECK(types == std::vector<std::string>{"subject", "priority", "assigned", "team", "tags"});
   CHECK(data_of(events[events_before]).at("from").as_string() == t.subject);
   CHECK(data_of(events[events_before + 1]).at("to").as_string() == "urgent");
@@ -704,11 +705,11 @@ TEST_CASE("update_ticket changes what the patch names, one event each, one versi
   CHECK(cleared.version == updated.version + 1);
   const auto after_clear = desk.events(t.id);
   REQUIRE(after_clear.size() == events.size() + 3);
-  CHECK(after_clear[events.size()].type == "assigned");
+  CHECK(after_clear[events.size()].type == domain::EventType::assigned);
   CHECK(data_of(after_clear[events.size()]).at("from").as_int64() == desk.agent.id);
-  CHECK(after_clear[events.size() + 1].type == "team");
+  CHECK(after_clear[events.size() + 1].type == domain::EventType::team);
   CHECK(data_of(after_clear[events.size() + 1]).at("from").as_int64() == desk.support.id);
-  CHECK(after_clear[events.size() + 2].type == "tags");
+  CHECK(after_clear[events.size() + 2].type == domain::EventType::tags);
 
   // A patch that names the current values records no event.
   TicketPatch same;
@@ -935,6 +936,8 @@ const char* sort_name(TicketQuery::Sort s) {
       return "updated_desc";
     case TicketQuery::Sort::updated_asc:
       return "updated_asc";
+    case TicketQuery::Sort::sla_due_asc:
+      return "sla_due_asc";
   }
   return "?";
 }

@@ -1,0 +1,167 @@
+#include "domain/kpi_report.hpp"
+
+#include <algorithm>
+
+#include "domain/kpi_intervals.hpp"
+
+namespace hd::domain::kpi {
+namespace {
+
+bool is_span(Metric m) {
+  return m == Metric::open_span || m == Metric::pending_span;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> group_key(const FactRow& row, GroupBy by) {
+  switch (by) {
+    case GroupBy::none:
+      return std::nullopt;
+    case GroupBy::agent:
+      return row.fact.agent;
+    case GroupBy::team:
+      return row.team;
+    case GroupBy::channel:
+      return row.channel;
+    case GroupBy::priority:
+      return row.priority;
+    case GroupBy::organization:
+      return row.organization;
+  }
+  return std::nullopt;
+}
+
+ReportBuilder::ReportBuilder(std::vector<Millis> bounds, GroupBy by, bool with_series)
+    : bounds_(std::move(bounds)), by_(by), with_series_(with_series) {
+  if (by_ == GroupBy::none) group_for(FactRow{});
+}
+
+ReportBuilder::Group& ReportBuilder::group_for(const FactRow& row) {
+  auto& g = groups_[group_key(row, by_)];
+  if (with_series_ && g.series.empty()) g.series.resize(bounds_.size() - 1);
+  return g;
+}
+
+void ReportBuilder::add(const FactRow& row) {
+  const Millis from = bounds_.front(), to = bounds_.back();
+  if (is_span(row.fact.metric)) {
+    const Millis start = row.fact.value, end = row.fact.at;
+    // Interval ends T (bounds[1..]) with start < T <= end.
+    const auto first = std::upper_bound(bounds_.begin() + 1, bounds_.end(), start);
+    if (first == bounds_.end() || *first > end) return;
+    auto& g = group_for(row);
+    if (to > start && to <= end) g.total.add(row, to);
+    if (!with_series_) return;
+    for (auto it = first; it != bounds_.end() && *it <= end; ++it)
+      g.series[static_cast<std::size_t>(it - bounds_.begin()) - 1].add(row, *it);
+    return;
+  }
+  if (row.fact.at < from || row.fact.at >= to) return;
+  auto& g = group_for(row);
+  g.total.add(row, to);
+  if (with_series_) g.series[interval_index(bounds_, row.fact.at)].add(row, to);
+}
+
+void ReportBuilder::Samples::add(const FactRow& row, Millis period_end) {
+  const Fact& f = row.fact;
+  switch (f.metric) {
+    case Metric::created:
+      ++volume;
+      break;
+    case Metric::first_response:
+      values[0].push_back(f.value);
+      values[1].push_back(f.business);
+      break;
+    case Metric::next_reply:
+      values[2].push_back(f.value);
+      values[3].push_back(f.business);
+      break;
+    case Metric::first_resolution:
+      values[4].push_back(f.value);
+      values[5].push_back(f.business);
+      ++first_resolved;
+      if (f.flags & kFlagReopened) ++reopened;
+      if (f.flags & kFlagOneTouch) ++one_touch;
+      break;
+    case Metric::full_resolution:
+      values[6].push_back(f.value);
+      values[7].push_back(f.business);
+      break;
+    case Metric::survey_sent:
+      ++sent;
+      if (f.flags & kFlagAnswered) ++answered;
+      break;
+    case Metric::survey_answer:
+      if (f.csat) {
+        ++csat_n;
+        if (*f.csat >= 4) ++csat_hits;
+      }
+      if (f.nps) {
+        const int c = nps_class(*f.nps);
+        (c > 0 ? promoters : c == 0 ? passives : detractors) += 1;
+      }
+      if (f.ces) {
+        ++ces_n;
+        ces_sum += *f.ces;
+      }
+      break;
+    case Metric::sla_first_response:
+    case Metric::sla_next_reply:
+    case Metric::sla_resolution: {
+      const auto i = static_cast<std::size_t>(static_cast<int>(f.metric) -
+                                              static_cast<int>(Metric::sla_first_response));
+      ++sla_decided[i];
+      if (f.flags & kFlagAchieved) ++sla_achieved[i];
+      break;
+    }
+    case Metric::open_span:
+    case Metric::pending_span:
+      (f.metric == Metric::open_span ? open : pending) += 1;
+      backlog_age.push_back(period_end - row.created_at);
+      break;
+  }
+}
+
+Figures ReportBuilder::Samples::figures() {
+  Figures r;
+  r.first_response = describe(values[0]);
+  r.first_response_business = describe(values[1]);
+  r.next_reply = describe(values[2]);
+  r.next_reply_business = describe(values[3]);
+  r.first_resolution = describe(values[4]);
+  r.first_resolution_business = describe(values[5]);
+  r.full_resolution = describe(values[6]);
+  r.full_resolution_business = describe(values[7]);
+  r.csat = proportion(csat_hits, csat_n);
+  r.response_rate = proportion(answered, sent);
+  r.reopen_rate = proportion(reopened, first_resolved);
+  r.one_touch_rate = proportion(one_touch, first_resolved);
+  r.sla_first_response = proportion(sla_achieved[0], sla_decided[0]);
+  r.sla_next_reply = proportion(sla_achieved[1], sla_decided[1]);
+  r.sla_resolution = proportion(sla_achieved[2], sla_decided[2]);
+  r.nps = net_promoter(promoters, passives, detractors);
+  r.ces = mean_of(ces_sum, ces_n);
+  r.volume = volume;
+  r.backlog_open = open;
+  r.backlog_pending = pending;
+  r.backlog_age = describe(backlog_age);
+  return r;
+}
+
+std::vector<GroupFigures> ReportBuilder::finish() {
+  std::vector<GroupFigures> out;
+  out.reserve(groups_.size());
+  for (auto& [key, g] : groups_) {
+    GroupFigures gf;
+    gf.key = key;
+    gf.total = g.total.figures();
+    if (with_series_) {
+      gf.series.reserve(g.series.size());
+      for (auto& s : g.series) gf.series.push_back(s.figures());
+    }
+    out.push_back(std::move(gf));
+  }
+  return out;
+}
+
+}  // namespace hd::domain::kpi

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "domain/kpi_facts.hpp"
+#include "domain/kpi_stats.hpp"
+
+namespace hd::domain::kpi {
+
+/// What a report breaks its figures down by.
+enum class GroupBy { none, agent, team, channel, priority, organization };
+
+/// One stored fact with the ticket values it is stamped with, as a report reads it.
+struct FactRow {
+  Fact fact;
+  std::int64_t ticket_id = 0;
+  std::optional<std::int64_t> team, organization;
+  int channel = 0, priority = 0;
+  Millis created_at = 0;
+};
+
+/// The group key of `row` under `by` (nothing: the row has no value there, e.g. no team).
+std::optional<std::int64_t> group_key(const FactRow& row, GroupBy by);
+
+/// Everything one group shows for one period (KPIS.md). Durations in milliseconds.
+struct Figures {
+  Distribution first_response, first_response_business;
+  Distribution next_reply, next_reply_business;
+  Distribution first_resolution, first_resolution_business;
+  Distribution full_resolution, full_resolution_business;
+  Proportion csat, response_rate, reopen_rate, one_touch_rate;
+  /// SLA attainment per target: achieved / decided, counted where the outcome was decided.
+  Proportion sla_first_response, sla_next_reply, sla_resolution;
+  NetPromoter nps;
+  Mean ces;
+  std::int64_t volume = 0;
+  std::int64_t backlog_open = 0, backlog_pending = 0;
+  Distribution backlog_age;  ///< age at the period's end: end - created_at
+};
+
+/// A report's figures for one group: the whole period and each interval of the series.
+struct GroupFigures {
+  std::optional<std::int64_t> key;
+  Figures total;
+  std::vector<Figures> series;
+};
+
+/// Builds a report from fact rows. `bounds` are the interval bounds of the period
+/// (interval_bounds; just {from, to} for no series). Rows of timed facts count when
+/// from <= at < to; span rows count in the backlog of every interval end T they cover:
+/// the ticket was in open/pending at the period's last instant, start < T <= end.
+class ReportBuilder {
+ public:
+  ReportBuilder(std::vector<Millis> bounds, GroupBy by, bool with_series);
+  void add(const FactRow& row);
+  /// The groups in key order (the null key first); a report with no grouping has exactly one
+  /// group with no key, even when it saw no rows.
+  std::vector<GroupFigures> finish();
+
+ private:
+  struct Samples {
+    std::vector<Millis> values[8];
+    std::vector<Millis> backlog_age;
+    std::int64_t csat_n = 0, csat_hits = 0, sent = 0, answered = 0, first_resolved = 0,
+                 reopened = 0, one_touch = 0, promoters = 0, passives = 0, detractors = 0,
+                 ces_n = 0, ces_sum = 0, volume = 0, open = 0, pending = 0;
+    std::int64_t sla_decided[3] = {0, 0, 0}, sla_achieved[3] = {0, 0, 0};
+    void add(const FactRow& row, Millis period_end);
+    Figures figures();
+  };
+  struct Group {
+    Samples total;
+    std::vector<Samples> series;
+  };
+  Group& group_for(const FactRow& row);
+
+  std::vector<Millis> bounds_;
+  GroupBy by_;
+  bool with_series_;
+  std::map<std::optional<std::int64_t>, Group> groups_;
+};
+
+}  // namespace hd::domain::kpi

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "domain/kpi_report.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+namespace hd::store::kpi {
+
+/// The ticket filters of a report (all optional) and, for the drill-down and an agent's own
+/// figures, a restriction to one group.
+struct FactFilter {
+  std::optional<Id> team, organization;
+  std::optional<int> channel, priority;
+  std::optional<std::string> tag;
+  std::optional<Id> agent;  ///< only facts credited to this agent
+  domain::kpi::GroupBy group_by = domain::kpi::GroupBy::none;
+  bool group_restricted = false;            ///< only rows whose group key equals group_value
+  std::optional<std::int64_t> group_value;  ///< may be nothing: the rows without a value
+  bool unknown_organization = false;        ///< the organisation filter names none we know
+};
+
+/// Calls `each` for every fact of `metric` with lo <= at <= hi and value < value_below that
+/// passes `filter`, in (at, ticket, seq) order. Runs on a reader.
+void scan_facts(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi,
+                Millis value_below, const FactFilter& filter,
+                const std::function<void(const domain::kpi::FactRow&)>& each);
+
+/// Feeds every fact a report over `bounds` needs into `builder`.
+void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
+                 domain::kpi::ReportBuilder& builder);
+
+/// A drill-down page: the facts behind one figure after the keyset `after`, at most `limit`.
+/// `metrics` are one metric or the two spans (backlog); lo/hi/value_below as in scan_facts.
+using FactCursor = std::tuple<int, Millis, Id, std::int64_t>;  ///< metric, at, ticket, seq
+struct FactPage {
+  std::vector<domain::kpi::FactRow> rows;
+  std::vector<std::string> subjects;
+};
+FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,
+                     Millis value_below, bool need_nps, bool need_ces, const FactFilter& filter,
+                     const std::optional<FactCursor>& after, int limit);
+
+/// The organisation's id, or nothing when no ticket has it.
+std::optional<Id> find_organization(Connection& db, const std::string& name);
+
+/// Display names for group keys.
+std::string user_name(Connection& db, Id id);
+std::string team_name(Connection& db, Id id);
+std::string organization_name(Connection& db, Id id);
+
+}  // namespace hd::store::kpi

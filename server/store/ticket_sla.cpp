@@ -1,0 +1,362 @@
+#include "store/ticket_sla.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <boost/json.hpp>
+
+#include "store/events.hpp"
+#include "store/jobs_store.hpp"
+#include "store/kpi_facts_store.hpp"
+#include "store/sql_values.hpp"
+
+namespace hd::store {
+namespace json = boost::json;
+using domain::SlaClock;
+using domain::TargetClock;
+
+namespace {
+
+constexpr const char* kSaveSla =
+    "UPDATE tickets SET sla_policy_id = ?, sla_policy_version = ?, first_response_due_at = ?, "
+    "next_reply_due_at = ?, resolution_due_at = ?, first_response_left_ms = ?, "
+    "next_reply_left_ms = ?, resolution_left_ms = ?, first_response_outcome = ?, "
+    "first_response_decided_at = ?, next_reply_outcome = ?, next_reply_decided_at = ?, "
+    "resolution_outcome = ?, resolution_decided_at = ?, business_wait_ms = ?, "
+    "business_hold_ms = ?, business_first_response_ms = ?, business_first_resolution_ms = ?, "
+    "business_full_resolution_ms = ?, sla_next_due_at = ? WHERE id = ?";
+// The watch jobs of one ticket: unique keys "sla_watch:<ticket>:..." sort between these bounds.
+constexpr const char* kCancelWatch =
+    "UPDATE jobs SET state = 'cancelled', updated_at = ?1 WHERE unique_key >= ?2 "
+    "AND unique_key < ?3 AND state = 'queued'";
+// A watch whose due time came back (a re-match to the earlier policy) is queued again.
+constexpr const char* kRequeueWatch =
+    "UPDATE jobs SET state = 'queued', run_at = ?1, updated_at = ?2 WHERE unique_key = ?3 "
+    "AND state = 'cancelled'";
+constexpr const char* kTicketsToRecompute =
+    "SELECT id FROM tickets WHERE id > ? AND status IN ('open', 'pending') ORDER BY id LIMIT ?";
+
+const domain::AlwaysOpenCalendar kWallClock;
+
+constexpr std::array<const char*, 3> kTargetNames{"first_response", "next_reply", "resolution"};
+
+std::array<TargetClock*, 3> targets_of(SlaClock& c) {
+  return {&c.first_response, &c.next_reply, &c.resolution};
+}
+
+std::array<const TargetClock*, 3> targets_of(const SlaClock& c) {
+  return {&c.first_response, &c.next_reply, &c.resolution};
+}
+
+std::array<std::optional<int>, 3> minutes_of(const domain::SlaTargets& t) {
+  return {t.first_response, t.next_reply, t.resolution};
+}
+
+void insert_sla_event(Tx& tx, Id ticket_id, domain::EventType type, Millis at,
+                      const json::object& data) {
+  append_event(tx, ticket_id, type, {domain::ActorKind::system, std::nullopt, domain::Role::agent},
+               at, data);
+}
+
+/// Appends an `sla_breach` event (at its due time) for every target that `was` still open and
+/// the ticket's clock now has as breached. Whoever decides a breach tells it: the target's own
+/// watch job, a sibling job that settled every overdue target at once, or a write that came
+/// after the due time; the watch jobs then find the target decided and stay silent.
+void record_breaches(Tx& tx, const TicketRecord& t, const SlaClock& was) {
+  const auto before = targets_of(was);
+  const auto after = targets_of(t.sla);
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (before[i]->outcome || after[i]->outcome != domain::SlaOutcome::breached) continue;
+    const Millis due = after[i]->due_at.value_or(t.created_at);
+    insert_sla_event(tx, t.id, domain::EventType::sla_breach, due,
+                     {{"target", kTargetNames[i]}, {"due_at", due}});
+  }
+}
+
+bool same_dues(const SlaClock& a, const SlaClock& b) {
+  return a.first_response.due_at == b.first_response.due_at &&
+         a.next_reply.due_at == b.next_reply.due_at && a.resolution.due_at == b.resolution.due_at &&
+         a.first_response.outcome == b.first_response.outcome &&
+         a.next_reply.outcome == b.next_reply.outcome &&
+         a.resolution.outcome == b.resolution.outcome;
+}
+
+/// Replaces the ticket's queued watch jobs by those of its running targets: a warning when the
+/// configured share of the target is used up, a breach at the due time. Only called when a due
+/// time moved, so most writes leave the job queue alone.
+void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets,
+                      const domain::Calendar& calendar, Millis now, const TicketPolicy& policy) {
+  auto& db = tx.connection();
+  const std::string prefix = "sla_watch:" + std::to_string(t.id) + ":";
+  {
+    auto& cancel = db.statement(kCancelWatch);
+    cancel.bind(1, now);
+    cancel.bind(2, prefix);
+    cancel.bind(3, "sla_watch:" + std::to_string(t.id) + ";");  // ';' follows ':'
+    cancel.exec();
+  }
+  const auto minutes = minutes_of(targets);
+  const auto clocks = targets_of(t.sla);
+  for (std::size_t i = 0; i < clocks.size(); ++i) {
+    const TargetClock& c = *clocks[i];
+    if (!c.running() || !minutes[i]) continue;
+    const Millis due = *c.due_at;
+    auto queue = [&](const char* kind, Millis run_at) {
+      const std::string key = prefix + kTargetNames[i] + ":" + kind + ":" + std::to_string(due);
+      queue_job(
+          tx, "sla_watch",
+          json::serialize(json::object{
+              {"ticket_id", t.id}, {"target", kTargetNames[i]}, {"kind", kind}, {"due_at", due}}),
+          run_at, key, now);
+      auto& again = db.statement(kRequeueWatch);
+      again.bind(1, run_at);
+      again.bind(2, now);
+      again.bind(3, key);
+      again.exec();
+    };
+    const Millis warn_left = *minutes[i] * 60'000LL * (100 - policy.sla_warn_percent) / 100;
+    const Millis left = due > now ? calendar.elapsed(now, due) : 0;
+    if (left > warn_left) queue("warning", calendar.advance(now, left - warn_left));
+    queue("breach", due);
+  }
+}
+
+struct Resolved {
+  std::shared_ptr<const SlaBook> book;
+  const domain::SlaPolicy* policy = nullptr;
+  const domain::Calendar* calendar = &kWallClock;
+  std::string reason;
+};
+
+Resolved resolve(Connection& db, const TicketRecord& t, const TicketPolicy& policy) {
+  Resolved r;
+  r.book = policy.sla->current(db);
+  const auto applied = r.book->apply(ticket_facts(t));
+  r.policy = applied.match.policy;
+  r.reason = applied.match.reason;
+  if (applied.calendar) r.calendar = applied.calendar;
+  return r;
+}
+
+void sync_due_fields(TicketRecord& t) {
+  t.first_response_due_at = t.sla.first_response.due_at;
+  t.next_reply_due_at = t.sla.next_reply.due_at;
+  t.resolution_due_at = t.sla.resolution.due_at;
+}
+
+void bind_outcome(SQLite::Statement& s, int& i, const TargetClock& c) {
+  if (c.outcome)
+    s.bind(i++, std::string(domain::to_string(*c.outcome)));
+  else
+    s.bind(i++);
+  bind_optional(s, i++, c.decided_at);
+}
+
+}  // namespace
+
+void read_ticket_sla(SQLite::Statement& row, int& i, TicketRecord& t) {
+  auto& c = t.sla;
+  t.sla_policy_version = optional_id(row.getColumn(i++));
+  c.first_response.due_at = t.first_response_due_at;
+  c.next_reply.due_at = t.next_reply_due_at;
+  c.resolution.due_at = t.resolution_due_at;
+  c.first_response.left_ms = optional_id(row.getColumn(i++));
+  c.next_reply.left_ms = optional_id(row.getColumn(i++));
+  c.resolution.left_ms = optional_id(row.getColumn(i++));
+  for (auto* target : {&c.first_response, &c.next_reply, &c.resolution}) {
+    const auto& outcome = row.getColumn(i++);
+    if (!outcome.isNull()) target->outcome = domain::parse_sla_outcome(outcome.getString());
+    target->decided_at = optional_id(row.getColumn(i++));
+  }
+  c.business_wait_ms = row.getColumn(i++).getInt64();
+  c.business_hold_ms = row.getColumn(i++).getInt64();
+  c.business_first_response_ms = optional_id(row.getColumn(i++));
+  c.business_first_resolution_ms = optional_id(row.getColumn(i++));
+  c.business_full_resolution_ms = optional_id(row.getColumn(i++));
+}
+
+TicketCalendar ticket_calendar(Connection& db, const TicketRecord& t, const TicketPolicy& policy) {
+  TicketCalendar c;
+  c.calendar = policy.calendar;
+  if (!policy.sla) return c;
+  const auto r = resolve(db, t, policy);
+  if (!r.policy) return c;
+  c.book = r.book;
+  c.calendar = r.calendar;
+  return c;
+}
+
+domain::TicketFacts ticket_facts(const TicketRecord& t) {
+  return {t.priority, t.team_id, t.channel, t.customer.organization};
+}
+
+void start_ticket_sla(Tx& tx, TicketRecord& t, Millis, const TicketPolicy& policy) {
+  if (!policy.sla) return;
+  const auto r = resolve(tx.connection(), t, policy);
+  if (!r.policy) return;
+  t.sla_policy_id = r.policy->id;
+  t.sla_policy_version = r.policy->version;
+  t.sla = domain::start_sla(t.life, r.policy->targets, *r.calendar);
+  sync_due_fields(t);
+  if (t.sla.next_due_at())
+    reschedule_watch(tx, t, r.policy->targets, *r.calendar, t.created_at, policy);
+}
+
+void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, Millis at,
+                     const TicketPolicy& policy) {
+  if (!policy.sla) return;
+  const auto r = resolve(tx.connection(), t, policy);
+  if (!r.policy) return;
+  if (!t.sla_policy_id || *t.sla_policy_id != r.policy->id ||
+      t.sla_policy_version != r.policy->version) {
+    // The events of this very change are already appended: the replay includes it.
+    rematch_ticket_sla(tx, t, at, policy, "policy_changed", true);
+    return;
+  }
+  const SlaClock was = t.sla;
+  domain::step_sla(t.sla, before, t.life, at, r.policy->targets, *r.calendar);
+  sync_due_fields(t);
+  kpi::on_sla(tx, t, was);
+  record_breaches(tx, t, was);
+  if (!same_dues(was, t.sla)) reschedule_watch(tx, t, r.policy->targets, *r.calendar, at, policy);
+}
+
+bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& policy,
+                        std::string_view reason, bool force) {
+  if (!policy.sla) return false;
+  auto& db = tx.connection();
+  const auto r = resolve(db, t, policy);
+  if (!r.policy) return false;
+  const bool same = t.sla_policy_id == r.policy->id && t.sla_policy_version == r.policy->version;
+  if (same && !force) return false;
+  const auto events = list_events(db, t.id);
+  const SlaClock before = t.sla;
+  domain::kpi::FactChanges decided;
+  t.sla = replay_sla(events, r.policy->targets, *r.calendar, now, &decided);
+  t.sla_policy_id = r.policy->id;
+  t.sla_policy_version = r.policy->version;
+  sync_due_fields(t);
+  // A recompute may decide differently: the ticket's SLA facts and business durations follow.
+  kpi::replace_sla_facts(tx, t, decided);
+  kpi::recount_business(tx, t.id, *r.calendar);
+  record_breaches(tx, t, before);
+  insert_sla_event(tx, t.id, domain::EventType::sla_recomputed, now,
+                   {{"reason", reason},
+                    {"policy_id", r.policy->id},
+                    {"policy_version", r.policy->version},
+                    {"matched", r.reason}});
+  if (!same_dues(before, t.sla))
+    reschedule_watch(tx, t, r.policy->targets, *r.calendar, now, policy);
+  return !same || !(before == t.sla);
+}
+
+void save_ticket_sla(Tx& tx, const TicketRecord& t) {
+  auto& s = tx.connection().statement(kSaveSla);
+  const auto& c = t.sla;
+  int i = 1;
+  bind_optional(s, i++, t.sla_policy_id);
+  bind_optional(s, i++, t.sla_policy_version);
+  bind_optional(s, i++, c.first_response.due_at);
+  bind_optional(s, i++, c.next_reply.due_at);
+  bind_optional(s, i++, c.resolution.due_at);
+  bind_optional(s, i++, c.first_response.left_ms);
+  bind_optional(s, i++, c.next_reply.left_ms);
+  bind_optional(s, i++, c.resolution.left_ms);
+  bind_outcome(s, i, c.first_response);
+  bind_outcome(s, i, c.next_reply);
+  bind_outcome(s, i, c.resolution);
+  s.bind(i++, c.business_wait_ms);
+  s.bind(i++, c.business_hold_ms);
+  bind_optional(s, i++, c.business_first_response_ms);
+  bind_optional(s, i++, c.business_first_resolution_ms);
+  bind_optional(s, i++, c.business_full_resolution_ms);
+  bind_optional(s, i++, c.next_due_at());
+  s.bind(i++, t.id);
+  s.exec();
+}
+
+domain::SlaClock replay_sla(const std::vector<EventRecord>& events,
+                            const domain::SlaTargets& targets, const domain::Calendar& calendar,
+                            Millis now, domain::kpi::FactChanges* decided) {
+  domain::TicketLife life;
+  SlaClock clock;
+  for (const auto& event : events) {
+    const domain::TicketLife before = life;
+    if (event.type == domain::EventType::created) {
+      const json::value data = json::parse(event.data);
+      const auto* outbound = data.as_object().if_contains("outbound");
+      life = domain::start_life(event.at, outbound && outbound->as_bool());
+      clock = domain::start_sla(life, targets, calendar);
+      continue;
+    }
+    if (event.type == domain::EventType::message) {
+      const json::value data = json::parse(event.data);
+      const auto& o = data.as_object();
+      const auto author = domain::parse_actor_kind(o.at("author").as_string());
+      domain::on_message(life, {event.at, *author, o.at("internal").as_bool()}, kWallClock);
+    } else if (event.type == domain::EventType::status) {
+      const json::value data = json::parse(event.data);
+      const auto to = domain::parse_status(data.as_object().at("to").as_string());
+      domain::on_status(life, *to, event.at, kWallClock);
+    } else {
+      continue;
+    }
+    const SlaClock was = clock;
+    domain::step_sla(clock, before, life, event.at, targets, calendar);
+    if (decided) domain::kpi::facts_on_sla(was, clock, *decided);
+  }
+  const SlaClock was = clock;
+  domain::settle_sla(clock, now);
+  if (decided) domain::kpi::facts_on_sla(was, clock, *decided);
+  return clock;
+}
+
+Id recompute_sla_batch(Tx& tx, Id after_id, int limit, Millis now, const TicketPolicy& policy) {
+  if (!policy.sla) return 0;
+  std::vector<Id> ids;
+  {
+    auto& s = tx.connection().statement(kTicketsToRecompute);
+    s.bind(1, after_id);
+    s.bind(2, limit);
+    while (s.executeStep()) ids.push_back(s.getColumn(0).getInt64());
+  }
+  for (const Id id : ids) {
+    auto t = find_ticket(tx.connection(), id);
+    if (!t) continue;
+    if (rematch_ticket_sla(tx, *t, now, policy, "policy_edited")) save_ticket_sla(tx, *t);
+  }
+  return ids.size() < static_cast<std::size_t>(limit) ? 0 : ids.back();
+}
+
+std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view target,
+                                         std::string_view kind, Millis due_at, Millis now,
+                                         const TicketPolicy& policy) {
+  if (!policy.sla) return std::nullopt;
+  auto t = find_ticket(tx.connection(), ticket_id);
+  if (!t) return std::nullopt;
+  const auto clocks = targets_of(t->sla);
+  TargetClock* clock = nullptr;
+  for (std::size_t i = 0; i < clocks.size(); ++i)
+    if (target == kTargetNames[i]) clock = clocks[i];
+  // Stale: the ticket moved on (met, paused, stopped, recomputed to another due time).
+  if (!clock || !clock->running() || clock->due_at != due_at) return std::nullopt;
+  WatchFired fired{*t, std::string(target), std::string(kind), due_at};
+  if (kind == "breach") {
+    if (now < due_at) return std::nullopt;  // not yet: a retried job early is harmless
+    const SlaClock was = t->sla;
+    domain::settle_sla(t->sla, now);
+    save_ticket_sla(tx, *t);
+    kpi::on_sla(tx, *t, was);
+    record_breaches(tx, *t, was);
+  } else {
+    if (now >= due_at) return std::nullopt;  // missed until the due time: the breach tells
+    const auto r = resolve(tx.connection(), *t, policy);
+    const Millis left = due_at > now ? r.calendar->elapsed(now, due_at) : 0;
+    insert_sla_event(tx, t->id, domain::EventType::sla_warning, now,
+                     {{"target", target}, {"due_at", due_at}, {"business_ms_left", left}});
+  }
+  fired.ticket = *t;
+  return fired;
+}
+
+}  // namespace hd::store

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "domain/kpi_facts.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+#include "store/sla_store.hpp"
+#include "store/tickets.hpp"
+
+namespace hd::store {
+
+/// The SLA columns of a ticket row (alias `t`), read by read_ticket_sla in this order.
+#define HD_TICKET_SLA_COLUMNS                                                     \
+  "t.sla_policy_version, t.first_response_left_ms, t.next_reply_left_ms, "        \
+  "t.resolution_left_ms, t.first_response_outcome, t.first_response_decided_at, " \
+  "t.next_reply_outcome, t.next_reply_decided_at, t.resolution_outcome, "         \
+  "t.resolution_decided_at, t.business_wait_ms, t.business_hold_ms, "             \
+  "t.business_first_response_ms, t.business_first_resolution_ms, "                \
+  "t.business_full_resolution_ms, "
+
+/// The SLA filters of the ticket list (TicketQuery::sla_*), NULL-bound when unused.
+#define HD_LIST_SLA_FILTERS                                                    \
+  "AND (:sla_breached IS NULL OR t.first_response_outcome = 'breached' OR "    \
+  "t.next_reply_outcome = 'breached' OR t.resolution_outcome = 'breached' OR " \
+  "t.sla_next_due_at < :sla_breached) "                                        \
+  "AND (:due_from IS NULL OR (t.sla_next_due_at >= :due_from AND t.sla_next_due_at < :due_to)) "
+
+/// Reads HD_TICKET_SLA_COLUMNS from column `i` on (advancing it) into `t.sla`; the due times
+/// must already be in `t`.
+void read_ticket_sla(SQLite::Statement& row, int& i, TicketRecord& t);
+
+// The SLA half of ticket writes: called from tickets.cpp on the writer thread, next to the
+// life changes they follow. All are no-ops when `policy.sla` is null.
+
+/// The facts policies match on.
+domain::TicketFacts ticket_facts(const TicketRecord& t);
+
+/// Matches the new ticket's policy and starts its clocks. REQUIRES: t.life just started.
+void start_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& policy);
+
+/// Follows one life change (`before` -> t.life at `at`). When the ticket's policy was edited
+/// or no longer applies, recomputes the clock from the event log instead (and says so in an
+/// `sla_recomputed` event), so a ticket never mixes two versions of a policy.
+void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, Millis at,
+                     const TicketPolicy& policy);
+
+/// Re-matches the policy (after a priority/team change, or an edit) and, when the policy or its
+/// version differs, recomputes the clock from the ticket's event log and appends an
+/// `sla_recomputed` event with `reason`. Returns whether anything changed.
+bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& policy,
+                        std::string_view reason, bool force = false);
+
+/// Writes the ticket's SLA columns.
+void save_ticket_sla(Tx& tx, const TicketRecord& t);
+
+/// Rebuilds a ticket's SLA clock from its event log with the given targets and calendar, the
+/// same way live writes fold it, then settles breaches up to `now`.
+/// When `decided` is given, it receives every SLA outcome decided along the way (KPI facts).
+domain::SlaClock replay_sla(const std::vector<EventRecord>& events,
+                            const domain::SlaTargets& targets, const domain::Calendar& calendar,
+                            Millis now, domain::kpi::FactChanges* decided = nullptr);
+
+/// The business calendar of a ticket: that of the SLA policy that applies to it (KPIS.md),
+/// or `policy.calendar` without SLA policies. Holds the policy book the calendar lives in.
+struct TicketCalendar {
+  std::shared_ptr<const SlaBook> book;
+  const domain::Calendar* calendar = nullptr;
+};
+TicketCalendar ticket_calendar(Connection& db, const TicketRecord& t, const TicketPolicy& policy);
+
+/// What a watch job did, for notifications.
+struct WatchFired {
+  TicketRecord ticket;
+  std::string target;  ///< first_response | next_reply | resolution
+  std::string kind;    ///< warning | breach
+  Millis due_at = 0;
+};
+
+/// Runs one `sla_watch` job: when the target still runs with that due time, appends an
+/// `sla_warning` event, or for a breach decides the target as breached (at its due time) and
+/// appends an `sla_breach` event for it and for any other target overdue by now. Otherwise (the
+/// ticket moved on) does nothing and returns nullopt, so a late or repeated job changes nothing: at
+/// most one event per due time.
+std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view target,
+                                         std::string_view kind, Millis due_at, Millis now,
+                                         const TicketPolicy& policy);
+
+/// Recomputes up to `limit` tickets in open/pending/resolved... whose clock follows an old
+/// policy generation, with ids above `after_id`; returns the last id looked at (0: done).
+/// Each call is one short write (the caller keeps batches small: the writer is shared).
+Id recompute_sla_batch(Tx& tx, Id after_id, int limit, Millis now, const TicketPolicy& policy);
+
+}  // namespace hd::store

@@ -1,0 +1,95 @@
+// The customer: who they are, their other tickets and how they rated past resolutions.
+import { useEffect, useState } from 'preact/hooks';
+import { StatusBadge } from '@/components/ui/Badge';
+import { TimeAgo } from '@/components/ui/TimeAgo';
+import { href, navigate } from '@/lib/router';
+import type { Ticket } from '@/lib/types';
+import { getCustomer, getEvents, getSatisfaction, type CustomerWithTickets } from '../api/ticket';
+
+interface Rating {
+  ticketId: number;
+  csat: number;
+  resolved: boolean;
+  at: string;
+  comment?: string;
+}
+
+export function CustomerPanel({ ticket }: { ticket: Ticket }) {
+  const [customer, setCustomer] = useState<CustomerWithTickets | null>(null);
+  const [ratings, setRatings] = useState<Rating[] | null>(null);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setCustomer(null);
+    setRatings(null);
+    getCustomer(ticket.customer.id, ctl.signal)
+      .then(async (c) => {
+        setCustomer(c);
+        const sat = await getSatisfaction(c.id, ctl.signal).catch(() => null);
+        if (sat) {
+          setRatings(sat.items.map((i) => ({ ticketId: i.ticket_id, csat: i.csat, resolved: i.resolved, at: i.answered_at, comment: i.comment })));
+          return;
+        }
+        // An older server: the survey answers recorded in the events of their last tickets.: the survey answers recorded on their last finished tickets.
+        const done = (c.tickets ?? []).filter((t) => ['follow_up', 'closed', 'open'].includes(t.status) && t.id !== ticket.id).slice(0, 5);
+        const found: Rating[] = [];
+        await Promise.all(done.map(async (t) => {
+          const events = await getEvents(t.id, ctl.signal).catch(() => []);
+          for (const e of events) {
+            if (e.type === 'survey_answered' && typeof e.data.csat === 'number') {
+              found.push({ ticketId: t.id, csat: e.data.csat, resolved: e.data.resolved === true, at: e.at });
+            }
+          }
+        }));
+        setRatings(found.sort((a, b) => b.at.localeCompare(a.at)));
+      })
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, [ticket.customer.id]);
+
+  const others = (customer?.tickets ?? []).filter((t) => t.id !== ticket.id);
+  const c = customer ?? ticket.customer;
+  return (
+    <section aria-labelledby="customer-title">
+      <h2 id="customer-title">Customer</h2>
+      <p>
+        <strong>{c.name || c.email}</strong>
+        <br />
+        <a href={`mailto:${c.email}`}>{c.email}</a>
+        {c.organization && <><br />{c.organization}</>}
+        {customer?.surveys_opt_out && <><br /><span class="muted">Opted out of surveys</span></>}
+      </p>
+      <h3>Past satisfaction</h3>
+      {ratings === null ? (
+        <p class="muted">Loading…</p>
+      ) : ratings.length === 0 ? (
+        <p class="muted">No survey answers yet.</p>
+      ) : (
+        <ul class="other-tickets">
+          {ratings.map((r) => (
+            <li key={r.ticketId + r.at}>
+              CSAT {r.csat}/5 · {r.resolved ? 'resolved' : 'not resolved'} · #{r.ticketId} <TimeAgo iso={r.at} />
+              {r.comment && <q class="muted"> {r.comment}</q>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Other tickets ({others.length})</h3>
+      {others.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul class="other-tickets">
+          {others.slice(0, 10).map((t) => (
+            <li key={t.id}>
+              <a href={href(`/tickets/${t.id}`)} onClick={(e) => {
+                e.preventDefault();
+                navigate(`/tickets/${t.id}`);
+              }}>#{t.id} {t.subject}</a>{' '}
+              <StatusBadge status={t.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
