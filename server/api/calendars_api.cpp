@@ -52,11 +52,8 @@ void queue_recompute(store::Tx& tx, const std::string& what, Millis now) {
 }
 
 boost::asio::awaitable<store::CalendarRecord> load_calendar(Services* s, store::Id id) {
-  auto load = [id](store::Connection& db) { return store::find_calendar(db, id); };
-  auto found = co_await s->db.read(std::move(load));
-  if (!found)
-    throw http::Problem(404, "not_found", "Calendar " + std::to_string(id) + " does not exist.");
-  co_return std::move(*found);
+  auto find = [id](store::Connection& db) { return store::find_calendar(db, id); };
+  co_return co_await read_found(s, std::move(find), "Calendar", id);
 }
 
 http::Response calendar_reply(const http::Context& ctx, bh::status status,
@@ -70,9 +67,7 @@ boost::asio::awaitable<http::Response> list_calendars(Services* s, http::Context
   co_await authorize(*s, ctx, Role::agent);
   auto load = [](store::Connection& db) { return store::list_calendars(db); };
   auto calendars = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& c : calendars) items.push_back(calendar_json(c));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(calendars, calendar_json));
 }
 
 boost::asio::awaitable<http::Response> get_calendar(Services* s, http::Context ctx) {

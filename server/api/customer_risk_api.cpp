@@ -120,9 +120,8 @@ boost::asio::awaitable<http::Response> add_outreach(Services* s, http::Context c
     return store::outreach::record(tx, customer_id, note, outcome, by, now);
   };
   const auto saved = co_await write(s, std::move(insert));
-  auto res = reply(ctx, bh::status::created, outreach_json(saved));
-  res.set(bh::field::location, "/api/v1/customers/" + std::to_string(customer_id) + "/outreach");
-  co_return res;
+  co_return created(ctx, "/api/v1/customers/" + std::to_string(customer_id) + "/outreach",
+                    outreach_json(saved));
 }
 
 struct OutreachPage {
@@ -144,9 +143,7 @@ boost::asio::awaitable<http::Response> list_outreach(Services* s, http::Context 
     return page;
   };
   const auto page = co_await s->db.read(std::move(load));
-  if (!page.found)
-    throw http::Problem(404, "not_found",
-                        "Customer " + std::to_string(customer_id) + " does not exist.");
+  if (!page.found) throw not_found("Customer", customer_id);
   json::array items;
   for (const auto& o : page.items) items.push_back(outreach_json(o));
   const bool more = static_cast<int>(page.items.size()) == limit;

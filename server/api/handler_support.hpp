@@ -55,10 +55,42 @@ auto write(Services* s, Work work)
   }
 }
 
+/// The 404 answer for a resource that does not exist, e.g. "Ticket 7 does not exist."
+inline http::Problem not_found(std::string_view what, store::Id id) {
+  return http::Problem(404, "not_found",
+                       std::string(what) + " " + std::to_string(id) + " does not exist.");
+}
+
+/// Runs the read `find` (returning an optional record) and answers 404 (see not_found) when it
+/// finds nothing.
+template <class Find>
+auto read_found(Services* s, Find find, std::string what, store::Id id) -> boost::asio::awaitable<
+    typename std::invoke_result_t<Find&, store::Connection&>::value_type> {
+  auto found = co_await s->db.read(std::move(find));
+  if (!found) throw not_found(what, id);
+  co_return std::move(*found);
+}
+
 /// A JSON answer to the request in `ctx`.
 inline http::Response reply(const http::Context& ctx, http::beast_http::status status,
                             const boost::json::value& body) {
   return http::json_response(ctx.request, status, body);
+}
+
+/// A 201 answer with the created resource's `Location`.
+inline http::Response created(const http::Context& ctx, const std::string& location,
+                              const boost::json::value& body) {
+  auto res = reply(ctx, http::beast_http::status::created, body);
+  res.set(http::beast_http::field::location, location);
+  return res;
+}
+
+/// `{"items": [...]}`, each item written by `to_json`: the answer of every unpaged list.
+template <class Items, class ToJson>
+boost::json::object items_json(const Items& items, ToJson to_json) {
+  boost::json::array array;
+  for (const auto& item : items) array.push_back(to_json(item));
+  return {{"items", std::move(array)}};
 }
 
 /// The `ETag` of a versioned resource.

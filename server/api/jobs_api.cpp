@@ -32,9 +32,7 @@ boost::asio::awaitable<http::Response> list_jobs(Services* s, http::Context ctx)
   in.finish();
   auto load = [state](store::Connection& db) { return store::list_jobs(db, state, 200); };
   const auto jobs = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& j : jobs) items.push_back(job_json(j));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(jobs, job_json));
 }
 
 boost::asio::awaitable<http::Response> retry_job(Services* s, http::Context ctx) {

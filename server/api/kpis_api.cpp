@@ -738,9 +738,7 @@ boost::asio::awaitable<http::Response> list_kpi_targets(Services* s, http::Conte
               "is not known here");
   auto load = [](store::Connection& db) { return store::kpi::list_targets(db); };
   const auto targets = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& t : targets) items.push_back(target_json(t));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(targets, target_json));
 }
 
 boost::asio::awaitable<http::Response> put_kpi_target(Services* s, http::Context ctx) {

@@ -133,8 +133,7 @@ boost::asio::awaitable<http::Response> raw_mail(Services* s, http::Context ctx) 
   const auto id = path_id(ctx);
   auto load = [id](store::Connection& db) { return store::load_raw_mail(db, id); };
   std::string raw = co_await s->db.read(std::move(load));
-  if (raw.empty())
-    throw http::Problem(404, "not_found", "Mail " + std::to_string(id) + " does not exist.");
+  if (raw.empty()) throw not_found("Mail", id);
   http::Response res{bh::status::ok, ctx.request.version()};
   res.set(bh::field::content_type, "message/rfc822");
   res.set(bh::field::content_disposition,
@@ -167,8 +166,7 @@ boost::asio::awaitable<http::Response> ticket_mail(Services* s, http::Context ct
     return found;
   };
   const auto found = co_await s->db.read(std::move(load));
-  if (!found.exists)
-    throw http::Problem(404, "not_found", "Ticket " + std::to_string(id) + " does not exist.");
+  if (!found.exists) throw not_found("Ticket", id);
   json::array addresses, mails;
   for (const auto& a : found.addresses)
     addresses.push_back({{"address", a.address},

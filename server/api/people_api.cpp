@@ -15,19 +15,6 @@ using domain::Role;
 
 constexpr std::size_t kMinPassword = 10;
 
-template <class Items, class ToJson>
-json::object items_json(const Items& items, ToJson to_json) {
-  json::array array;
-  for (const auto& item : items) array.push_back(to_json(item));
-  return {{"items", std::move(array)}};
-}
-
-http::Response created(const http::Context& ctx, const std::string& location, json::object body) {
-  auto res = reply(ctx, bh::status::created, body);
-  res.set(bh::field::location, location);
-  return res;
-}
-
 boost::asio::awaitable<http::Response> list_users(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
   auto load_users = [](store::Connection& db) { return store::list_users(db); };
@@ -208,8 +195,7 @@ boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context c
     return f;
   };
   auto found = co_await s->db.read(std::move(load_customer));
-  if (!found.customer)
-    throw http::Problem(404, "not_found", "Customer " + std::to_string(id) + " does not exist.");
+  if (!found.customer) throw not_found("Customer", id);
   auto body = customer_json(*found.customer);
   json::array tickets;
   const auto now = s->clock.now_ms();

@@ -143,9 +143,7 @@ boost::asio::awaitable<http::Response> give_kudos(Services* s, http::Context ctx
   if (s->live)
     s->live->broadcaster().publish(0, http::sse_frame(0, "kudos", json::serialize(body)),
                                    static_cast<std::uint64_t>(saved.agent_id));
-  auto res = reply(ctx, bh::status::created, body);
-  res.set(bh::field::location, "/api/v1/kudos?agent=" + std::to_string(saved.agent_id));
-  co_return res;
+  co_return created(ctx, "/api/v1/kudos?agent=" + std::to_string(saved.agent_id), body);
 }
 
 boost::asio::awaitable<http::Response> list_kudos(Services* s, http::Context ctx) {

@@ -96,11 +96,9 @@ boost::asio::awaitable<http::Response> list_reviews(Services* s, http::Context c
 boost::asio::awaitable<http::Response> get_review(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::supervisor);
   const auto id = path_id(ctx);
-  auto load = [id](store::Connection& db) { return reviews::find_item(db, id); };
-  const auto found = co_await s->db.read(std::move(load));
-  if (!found)
-    throw http::Problem(404, "not_found", "Review item " + std::to_string(id) + " does not exist.");
-  co_return reply(ctx, bh::status::ok, item_json(*found));
+  auto find = [id](store::Connection& db) { return reviews::find_item(db, id); };
+  const auto found = co_await read_found(s, std::move(find), "Review item", id);
+  co_return reply(ctx, bh::status::ok, item_json(found));
 }
 
 boost::asio::awaitable<http::Response> update_review(Services* s, http::Context ctx) {
@@ -127,9 +125,7 @@ boost::asio::awaitable<http::Response> list_causes(Services* s, http::Context ct
   in.finish();
   auto load = [](store::Connection& db) { return reviews::list_causes(db); };
   const auto causes = co_await s->db.read(std::move(load));
-  json::array out;
-  for (const auto& c : causes) out.push_back(cause_json(c));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(out)}});
+  co_return reply(ctx, bh::status::ok, items_json(causes, cause_json));
 }
 
 boost::asio::awaitable<http::Response> create_cause(Services* s, http::Context ctx) {
@@ -141,9 +137,7 @@ boost::asio::awaitable<http::Response> create_cause(Services* s, http::Context c
     return reviews::create_cause(tx, name, now);
   };
   const auto saved = co_await write(s, std::move(insert));
-  auto res = reply(ctx, bh::status::created, cause_json(saved));
-  res.set(bh::field::location, "/api/v1/review-causes/" + std::to_string(saved.id));
-  co_return res;
+  co_return created(ctx, "/api/v1/review-causes/" + std::to_string(saved.id), cause_json(saved));
 }
 
 boost::asio::awaitable<http::Response> rename_cause(Services* s, http::Context ctx) {

@@ -142,9 +142,7 @@ boost::asio::awaitable<http::Response> create_token(Services* s, http::Context c
   auto token = co_await write(s, std::move(insert_token));
   auto body = token_json(token);
   body["token"] = secret;  // shown once: only its hash is stored
-  auto res = reply(ctx, bh::status::created, body);
-  res.set(bh::field::location, "/api/v1/tokens/" + std::to_string(token.id));
-  co_return res;
+  co_return created(ctx, "/api/v1/tokens/" + std::to_string(token.id), body);
 }
 
 boost::asio::awaitable<http::Response> revoke_token(Services* s, http::Context ctx) {

@@ -129,20 +129,15 @@ http::Response policy_reply(const http::Context& ctx, bh::status status,
 }
 
 boost::asio::awaitable<store::PolicyRecord> load_policy(Services* s, store::Id id) {
-  auto load = [id](store::Connection& db) { return store::find_policy(db, id); };
-  auto found = co_await s->db.read(std::move(load));
-  if (!found)
-    throw http::Problem(404, "not_found", "Policy " + std::to_string(id) + " does not exist.");
-  co_return std::move(*found);
+  auto find = [id](store::Connection& db) { return store::find_policy(db, id); };
+  co_return co_await read_found(s, std::move(find), "Policy", id);
 }
 
 boost::asio::awaitable<http::Response> list_policies(Services* s, http::Context ctx) {
   co_await authorize(*s, ctx, Role::agent);
   auto load = [](store::Connection& db) { return store::list_policies(db); };
   auto policies = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& p : policies) items.push_back(policy_json(p));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(policies, policy_json));
 }
 
 boost::asio::awaitable<http::Response> get_policy(Services* s, http::Context ctx) {

@@ -64,8 +64,7 @@ boost::asio::awaitable<http::Response> explain(Services* s, http::Context ctx) {
     return view;
   };
   const auto view = co_await s->db.read(std::move(load));
-  if (!view.ticket)
-    throw http::Problem(404, "not_found", "Ticket " + std::to_string(id) + " does not exist.");
+  if (!view.ticket) throw not_found("Ticket", id);
   const auto& t = *view.ticket;
   const Millis now = s->clock.now_ms();
 

@@ -211,11 +211,8 @@ boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context c
 }
 
 boost::asio::awaitable<store::TicketRecord> load_ticket(Services* s, store::Id id) {
-  auto load = [id](store::Connection& db) { return store::find_ticket(db, id); };
-  auto ticket = co_await s->db.read(std::move(load));
-  if (!ticket)
-    throw http::Problem(404, "not_found", "Ticket " + std::to_string(id) + " does not exist.");
-  co_return std::move(*ticket);
+  auto find = [id](store::Connection& db) { return store::find_ticket(db, id); };
+  co_return co_await read_found(s, std::move(find), "Ticket", id);
 }
 
 boost::asio::awaitable<http::Response> get_ticket(Services* s, http::Context ctx) {
@@ -282,9 +279,8 @@ boost::asio::awaitable<http::Response> add_message(Services* s, http::Context ct
   auto add = [id, message, actor = who.actor(), now = s->clock.now_ms(), policy = s->policy](
                  store::Tx& tx) { return store::add_message(tx, id, message, actor, now, policy); };
   auto [record, ticket] = co_await write(s, std::move(add));
-  auto res = reply(ctx, bh::status::created, message_json(record));
-  res.set(bh::field::location, "/api/v1/tickets/" + std::to_string(record.ticket_id) + "/messages");
-  co_return res;
+  co_return created(ctx, "/api/v1/tickets/" + std::to_string(record.ticket_id) + "/messages",
+                    message_json(record));
 }
 
 boost::asio::awaitable<http::Response> list_messages(Services* s, http::Context ctx) {
@@ -293,9 +289,7 @@ boost::asio::awaitable<http::Response> list_messages(Services* s, http::Context 
   co_await load_ticket(s, id);
   auto load = [id](store::Connection& db) { return store::list_messages(db, id); };
   auto messages = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& m : messages) items.push_back(message_json(m));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(messages, message_json));
 }
 
 boost::asio::awaitable<http::Response> change_status(Services* s, http::Context ctx) {
@@ -320,9 +314,7 @@ boost::asio::awaitable<http::Response> list_events(Services* s, http::Context ct
   co_await load_ticket(s, id);
   auto load = [id](store::Connection& db) { return store::list_events(db, id); };
   auto events = co_await s->db.read(std::move(load));
-  json::array items;
-  for (const auto& e : events) items.push_back(event_json(e));
-  co_return reply(ctx, bh::status::ok, {{"items", std::move(items)}});
+  co_return reply(ctx, bh::status::ok, items_json(events, event_json));
 }
 
 }  // namespace

@@ -124,9 +124,7 @@ boost::asio::awaitable<http::Response> create_view(Services* s, http::Context ct
     return store::create_saved_view(tx, user, name, query, now);
   };
   const auto view = co_await write(s, std::move(insert));
-  auto res = reply(ctx, bh::status::created, saved_view_json(view));
-  res.set(bh::field::location, "/api/v1/saved-views/" + std::to_string(view.id));
-  co_return res;
+  co_return created(ctx, "/api/v1/saved-views/" + std::to_string(view.id), saved_view_json(view));
 }
 
 boost::asio::awaitable<http::Response> update_view(Services* s, http::Context ctx) {
@@ -213,10 +211,9 @@ boost::asio::awaitable<http::Response> create_canned(Services* s, http::Context 
   auto insert = [canned, now = s->clock.now_ms()](store::Tx& tx) {
     return store::create_canned_response(tx, canned, now);
   };
-  const auto created = co_await write(s, std::move(insert));
-  auto res = reply(ctx, bh::status::created, canned_json(created));
-  res.set(bh::field::location, "/api/v1/canned-responses/" + std::to_string(created.id));
-  co_return res;
+  const auto saved = co_await write(s, std::move(insert));
+  co_return created(ctx, "/api/v1/canned-responses/" + std::to_string(saved.id),
+                    canned_json(saved));
 }
 
 boost::asio::awaitable<http::Response> update_canned(Services* s, http::Context ctx) {
@@ -253,9 +250,7 @@ boost::asio::awaitable<std::string> viewer_name(Services* s, store::Id ticket_id
     return std::pair{exists, user ? user->name : std::string()};
   };
   const auto [exists, name] = co_await s->db.read(std::move(load));
-  if (!exists)
-    throw http::Problem(404, "not_found",
-                        "Ticket " + std::to_string(ticket_id) + " does not exist.");
+  if (!exists) throw not_found("Ticket", ticket_id);
   co_return name;
 }
 
@@ -399,8 +394,7 @@ boost::asio::awaitable<http::Response> customer_satisfaction(Services* s, http::
     return result;
   };
   const auto found = co_await s->db.read(std::move(load));
-  if (!found)
-    throw http::Problem(404, "not_found", "Customer " + std::to_string(id) + " does not exist.");
+  if (!found) throw not_found("Customer", id);
   json::array items;
   for (const auto& a : found->items)
     items.push_back(json::object{{"ticket_id", a.ticket_id},

@@ -197,10 +197,9 @@ std::string env_name(const std::string& key) {
   return name;
 }
 
-}  // namespace
-
-std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string_view text) {
-  std::vector<MailboxRouteSetting> routes;
+// The non-empty items of a comma-separated list, spaces around each trimmed.
+std::vector<std::string_view> comma_items(std::string_view text) {
+  std::vector<std::string_view> items;
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto end = text.find(',', pos);
@@ -209,7 +208,16 @@ std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string
     pos = end + 1;
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) continue;
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string_view text) {
+  std::vector<MailboxRouteSetting> routes;
+  for (const auto item : comma_items(text)) {
     const auto eq = item.find('='), slash = item.find('/');
     if (eq == std::string_view::npos || eq == 0 || slash == std::string_view::npos || slash < eq)
       return std::nullopt;
@@ -229,15 +237,7 @@ std::optional<std::vector<MailboxRouteSetting>> parse_mailbox_routes(std::string
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_imap_mailboxes(
     std::string_view text) {
   std::vector<std::pair<std::string, std::string>> mailboxes;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find(',', pos);
-    if (end == std::string_view::npos) end = text.size();
-    auto item = text.substr(pos, end - pos);
-    pos = end + 1;
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) continue;
+  for (const auto item : comma_items(text)) {
     const auto eq = item.find('=');
     if (eq == std::string_view::npos || eq == 0) return std::nullopt;
     const auto url = item.substr(eq + 1);

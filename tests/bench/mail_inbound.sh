@@ -8,165 +8,20 @@
 #   bash tests/bench/mail_inbound.sh
 #
 # Knobs (environment): BENCH_DURATION=10s BENCH_CONNECTIONS=64 BENCH_THREADS=2
-#   BENCH_CUSTOMERS=1000 HELPDESK_BIN=path (skip the build) BENCH_TMPDIR=dir BENCH_KEEP=1
+#   BENCH_CUSTOMERS=1000; HELPDESK_BIN, BENCH_TMPDIR, BENCH_KEEP: see common.sh
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+bench_name=bench
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
-host=127.0.0.1
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 1; }
-
-command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh installs it)"
-command -v curl >/dev/null || die "curl is not installed (scripts/install-deps.sh installs it)"
-command -v python3 >/dev/null || die "python3 is not installed (scripts/install-deps.sh installs it)"
-
-# Seconds in a wrk duration (10, 10s, 2m, 1h), to bound each run with timeout(1).
-seconds() {
-  local d=$1
-  case $d in
-    *h) echo $((${d%h} * 3600)) ;;
-    *m) echo $((${d%m} * 60)) ;;
-    *s) echo "${d%s}" ;;
-    *) echo "$d" ;;
-  esac
-}
 run_limit=$(($(seconds "$duration") + 30))
 
-# ---------------------------------------------------------------- build
-if [ -n "${HELPDESK_BIN:-}" ]; then
-  bin=$HELPDESK_BIN
-else
-  bin=$root/build/release/server/helpdesk
-  say "bench: building the release preset"
-  (
-    cd "$root"
-    if [ ! -f build/release/CMakeCache.txt ]; then cmake --preset release >&2; fi
-    cmake --build --preset release >&2
-  )
-fi
-[ -x "$bin" ] || die "no server binary at $bin"
-
-# ---------------------------------------------------------------- temp dir, cleanup
-tmp_parent=${BENCH_TMPDIR:-$root/build}
-mkdir -p "$tmp_parent"
-work=$(mktemp -d "$tmp_parent/bench.XXXXXX")
-db=$work/helpdesk.db
-log=$work/server.log
-server_pid=
-
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      say "bench: the server did not stop within 10 s of SIGTERM; killing it"
-      kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
-}
-cleanup() {
-  local status=$?
-  stop_server
-  if [ "$status" -gt 128 ]; then
-    say "bench: interrupted"
-  elif [ "$status" -ne 0 ] && [ -f "$log" ]; then
-    say "bench: failed; last lines of the server log:"
-    tail -n 20 "$log" >&2 || true
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    say "bench: kept $work"
-  else
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-fs_type=$(stat -f -c %T "$work")
-if [ "$fs_type" = tmpfs ]; then
-  say "bench: WARNING: $work is on tmpfs, where fsync costs nothing: create figures are not durable ones"
-fi
-
-# ---------------------------------------------------------------- database
-email=bench-admin@example.org
-password=bench-password-$RANDOM$RANDOM
-"$bin" migrate --db "$db" >&2
-printf '%s\n' "$password" | "$bin" user add --db "$db" --email "$email" --name "Bench Admin" --role admin >&2
-
-# ---------------------------------------------------------------- server
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-base=http://$host:$port
-
-"$bin" serve --db "$db" --listen "$host:$port" >"$log" 2>&1 &
-server_pid=$!
-
-ready=0
-for _ in $(seq 1 300); do # up to 30 s
-  kill -0 "$server_pid" 2>/dev/null || die "the server exited during start-up"
-  if grep -q "listening on http://$host:$port" "$log" 2>/dev/null &&
-    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-    ready=1
-    break
-  fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || die "the server did not answer $base/healthz within 30 s"
-say "bench: server pid $server_pid listening on $base"
-
-# Log in, then create an agent API token with the session cookie and CSRF token.
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-jar=$work/cookies.txt
-login=$(curl -sS --fail-with-body -c "$jar" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session") ||
-  die "login failed: $login"
-csrf=$(printf '%s' "$login" | json_field csrf_token)
-created=$(curl -sS --fail-with-body -b "$jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
-  -d '{"name":"bench","role":"agent"}' "$base/api/v1/tokens") ||
-  die "creating the API token failed: $created"
-token=$(printf '%s' "$created" | json_field token)
-export HELPDESK_TOKEN=$token
-auth="Authorization: Bearer $token"
-
-auth="Authorization: Bearer $token"
-
-# wrk output -> "req/s p50_ms p99_ms non2xx socket_errors requests"
-parse_wrk() {
-  awk '
-    function ms(v,   n, unit) {
-      n = v + 0; unit = v; sub(/^[0-9.]+/, "", unit)
-      if (unit == "us") return n / 1000
-      if (unit == "ms") return n
-      if (unit == "s") return n * 1000
-      if (unit == "m") return n * 60000
-      if (unit == "h") return n * 3600000
-      return -1
-    }
-    /^Requests\/sec:/ { rps = $2 }
-    /^[ \t]+50%[ \t]/ { p50 = ms($2) }
-    /^[ \t]+99%[ \t]/ { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { non2xx = $NF }
-    /Socket errors:/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
-    / requests in / { requests = $1 }
-    END {
-      if (rps == "") { print "error"; exit 1 }
-      printf "%s %.3f %.3f %d %d %d\n", rps, p50, p99, non2xx, errors, requests
-    }
-  ' "$1"
-}
+make_database
+start_server
+make_api_token
 
 # ---------------------------------------------------------------- run
 probe=$(curl -sS -w ' %{http_code}' -H "$auth" -H 'Content-Type: message/rfc822' \
@@ -182,7 +37,7 @@ timeout --signal=INT "$run_limit" \
   say "bench: WARNING: wrk exited non-zero"
 kill -0 "$server_pid" 2>/dev/null || die "the server died during the run: $(tail -n 5 "$out")"
 figures=$(parse_wrk "$out") || { cat "$out" >&2; die "could not parse the wrk output"; }
-peak_rss=$(awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$server_pid/status" 2>/dev/null || true)
+peak_rss=$(peak_rss)
 stop_server
 
 # What became of the mails, from the database itself (the server is stopped).
@@ -196,7 +51,7 @@ PY
 
 read -r rps p50 p99 non2xx errors requests <<<"$figures"
 python3 - "$rps" "$p50" "$p99" "$non2xx" "$errors" "$requests" "${peak_rss:-unknown}" "$fs_type" \
-  "$(nproc)" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" "$duration" \
+  "$(nproc)" "$(commit_id)" "$duration" \
   "$connections" "$threads" "$outcomes" <<'PY'
 import sys
 rps, p50, p99, non2xx, errors, requests, rss, fs, cpus, commit, duration, conns, threads, outcomes = sys.argv[1:]

@@ -4,8 +4,9 @@
 //
 // Everything started here is stopped by Stack.stop(), and also killed if the test process is
 // interrupted (SIGINT/SIGTERM, e.g. by `timeout`), so that no server or sink outlives a run.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -20,6 +21,9 @@ const require = createRequire(import.meta.url);
 // The dev build of this checkout unless told otherwise (ctest passes the binary it built).
 export const HELPDESK_BIN = process.env.HELPDESK_BIN ||
   path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../build/dev/server/helpdesk');
+// The web app's build (docs/WEB.md), served by the binary at /app/.
+export const WEB_DIST = path.resolve(process.env.HELPDESK_WEB_DIST ||
+  path.join(path.dirname(new URL(import.meta.url).pathname), '../../web/dist'));
 export const CHROMIUM = process.env.HELPDESK_E2E_CHROMIUM || '/usr/bin/chromium';
 export const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-aiosmtpd
 export const ADMIN_EMAIL = 'admin@x.test';
@@ -515,6 +519,16 @@ export async function assertAccessible(page, label) {
   throw new Error(lines.join('\n'));
 }
 
+/** Fails on axe violations of impact serious or critical (the others are listed in the log). */
+export async function assertNoSeriousA11y(page, label) {
+  const v = await axeViolations(page);
+  const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+  const minor = v.filter((x) => !bad.includes(x));
+  if (minor.length) process.stderr.write(`axe (minor) on ${label}: ${minor.map((x) => x.id).join(', ')}\n`);
+  assert.deepEqual(bad.map((x) => `${x.id} [${x.impact}] ${x.help}: ${x.nodes.map((n) => n.target).join(' ; ')}`), [],
+    `no serious or critical accessibility violation on ${label}`);
+}
+
 /**
  * The page's widths: {scrollWidth, innerWidth, culprits}. The page scrolls sideways when
  * scrollWidth > innerWidth; culprits then names the innermost elements whose content or box
@@ -674,3 +688,19 @@ export class Stack {
   }
 }
 
+/**
+ * A stack whose binary serves this checkout's web app build at /app/, and a browser:
+ * {stack, browser, appUrl}. Fails saying how to build the app when there is no build.
+ */
+export async function startAppStack() {
+  assert.ok(existsSync(path.join(WEB_DIST, 'index.html')), `the web app is built (${WEB_DIST}/index.html); run: cd web && npm ci && npm run build`);
+  const stack = await Stack.start({ env: { HELPDESK_WEB_ROOT: WEB_DIST } });
+  const browser = await stack.browser();
+  const appUrl = `${stack.baseUrl}/app`;
+  const probe = await fetch(`${appUrl}/`);
+  const html = await probe.text();
+  assert.ok(probe.status === 200 && html.includes('id="app"'), `helpdesk serves the app at /app/ (HTTP ${probe.status})`);
+  assert.ok(stack.server.lines.some((l) => l.includes(`serving the web app from ${WEB_DIST}`)),
+    `helpdesk serves this build (${WEB_DIST}):\n${stack.serverLog(20)}`);
+  return { stack, browser, appUrl };
+}

@@ -4,15 +4,10 @@
 // reload; a stale edit is explained and resolved; a second agent sees changes live; every
 // screen passes axe-core (no serious or critical violation) at 1280×800 and phone width.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
-import { Api, axeViolations, assertNoHorizontalScroll, newContext, PASSWORD, Stack, uniq, waitFor } from './harness.mjs';
+import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, newContext, PASSWORD, startAppStack, uniq, waitFor } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WEB_DIST = path.resolve(process.env.HELPDESK_WEB_DIST || path.join(here, '../../web/dist'));
 const AGENT = { email: 'aga@x.test', name: 'Aga Agent' };
 const AGENT2 = { email: 'bo@x.test', name: 'Bo Agent' };
 
@@ -22,27 +17,8 @@ let appUrl; // http://127.0.0.1:PORT/app
 let agentApi;
 const made = {};
 
-/** Fails on axe violations of impact serious or critical (the others are listed in the log). */
-async function assertNoSeriousA11y(page, label) {
-  const v = await axeViolations(page);
-  const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
-  const minor = v.filter((x) => !bad.includes(x));
-  if (minor.length) process.stderr.write(`axe (minor) on ${label}: ${minor.map((x) => x.id).join(', ')}\n`);
-  assert.deepEqual(bad.map((x) => `${x.id} [${x.impact}] ${x.help}: ${x.nodes.map((n) => n.target).join(' ; ')}`), [],
-    `no serious or critical accessibility violation on ${label}`);
-}
-
 before(async () => {
-  assert.ok(existsSync(path.join(WEB_DIST, 'index.html')), `the web app is built (${WEB_DIST}/index.html); run: cd web && npm ci && npm run build`);
-  stack = await Stack.start({ env: { HELPDESK_WEB_ROOT: WEB_DIST } });
-  browser = await stack.browser();
-  // The binary serves the app at /app/ from HELPDESK_WEB_ROOT (docs/WEB.md), SSE and all.
-  appUrl = `${stack.baseUrl}/app`;
-  const probe = await fetch(`${appUrl}/`);
-  const html = await probe.text();
-  assert.ok(probe.status === 200 && html.includes('id="app"'), `helpdesk serves the app at /app/ (HTTP ${probe.status})`);
-  assert.ok(stack.server.lines.some((l) => l.includes(`serving the web app from ${WEB_DIST}`)),
-    `helpdesk serves this build (${WEB_DIST}):\n${stack.serverLog(20)}`);
+  ({ stack, browser, appUrl } = await startAppStack());
   const team = await stack.api.post('/api/v1/teams', { name: uniq('Team ') }, 201);
   for (const a of [AGENT, AGENT2]) {
     await stack.api.post('/api/v1/users', { ...a, role: 'agent', password: PASSWORD, team_id: team.id }, 201);
