@@ -3,16 +3,12 @@
 // figure's drill-down lists exactly its n tickets, a target change shows as met/missed, the CSV
 // holds what is shown, and the screens pass axe-core at 1280 and 375 px without sideways scroll.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
-import { Api, assertNoHorizontalScroll, axeViolations, newContext, PASSWORD, Stack, waitFor } from './harness.mjs';
+import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, newContext, PASSWORD, startAppStack, waitFor } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WEB_DIST = path.resolve(process.env.HELPDESK_WEB_DIST || path.join(here, '../../web/dist'));
 const SUPERVISOR = { email: 'sue@x.test', name: 'Sue Supervisor' };
 const AGENTS = [{ email: 'ana@x.test', name: 'Ana Agent' }, { email: 'ben@x.test', name: 'Ben Agent' }];
 // An organisation name that would be a formula in a spreadsheet and markup in a page.
@@ -26,16 +22,6 @@ let appUrl;
 let supApi;
 let period; // { fromDate, toDate, from, to } of the custom period every test looks at
 const shotsDir = process.env.HELPDESK_E2E_SHOTS || null;
-
-/** Fails on axe violations of impact serious or critical (the others are listed in the log). */
-async function assertNoSeriousA11y(page, label) {
-  const v = await axeViolations(page);
-  const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
-  const minor = v.filter((x) => !bad.includes(x));
-  if (minor.length) process.stderr.write(`axe (minor) on ${label}: ${minor.map((x) => x.id).join(', ')}\n`);
-  assert.deepEqual(bad.map((x) => `${x.id} [${x.impact}] ${x.help}: ${x.nodes.map((n) => n.target).join(' ; ')}`), [],
-    `no serious or critical accessibility violation on ${label}`);
-}
 
 /** A screenshot of the whole screen (the app scrolls inside .screen, so the window grows to fit). */
 async function shot(page, name, { whole = true } = {}) {
@@ -116,14 +102,7 @@ function history(base) {
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(WEB_DIST, 'index.html')), `the web app is built (${WEB_DIST}/index.html); run: cd web && npm ci && npm run build`);
-  stack = await Stack.start({ env: { HELPDESK_WEB_ROOT: WEB_DIST } });
-  browser = await stack.browser();
-  // The binary serves the app at /app/ from HELPDESK_WEB_ROOT (docs/WEB.md).
-  appUrl = `${stack.baseUrl}/app`;
-  const probe = await fetch(`${appUrl}/`);
-  const html = await probe.text();
-  assert.ok(probe.status === 200 && html.includes('id="app"'), `helpdesk serves the app at /app/ (HTTP ${probe.status})`);
+  ({ stack, browser, appUrl } = await startAppStack());
   const teams = {};
   for (const name of ['Billing', 'Tech']) teams[name] = await stack.api.post('/api/v1/teams', { name }, 201);
   for (const [i, a] of AGENTS.entries()) {
@@ -528,6 +507,41 @@ test('a reopen lands in the review queue, gets a root cause and is marked review
     }
     await context.close();
   }
+}));
+
+test('kudos sent from the dashboard reach the agent at once and stay on their kudos page', { timeout: 90_000 }, stack0(async () => {
+  const message = 'Great <i>catch</i> on the refund, Ana!';
+  const agent = await loggedIn(AGENTS[0]);
+  const sup = await loggedIn(SUPERVISOR);
+  await openDashboard(sup.page);
+  const form = sup.page.getByRole('form', { name: 'Send kudos' });
+  await form.getByLabel('Kudos to').selectOption({ label: AGENTS[0].name });
+  await form.getByLabel('Message').fill(message);
+  await form.getByRole('button', { name: 'Send kudos' }).click();
+  await sup.page.locator('.toast').filter({ hasText: 'Kudos sent.' }).waitFor();
+
+  // Live: the agent's open app shows it without a reload, as text (not markup).
+  const toastShown = agent.page.locator('.toast').filter({ hasText: `Kudos from ${SUPERVISOR.name}` });
+  await toastShown.waitFor({ timeout: 15_000 });
+  assert.match(await toastShown.innerText(), /Great <i>catch<\/i> on the refund/);
+  await toastShown.getByRole('button', { name: 'See kudos' }).click();
+  await agent.page.getByRole('heading', { level: 1, name: 'Kudos received' }).waitFor();
+  const item = agent.page.locator('.kudos__item').first();
+  assert.equal(await item.locator('.kudos__message').innerText(), message);
+  assert.match(await item.innerText(), new RegExp(`From ${SUPERVISOR.name}`));
+  assert.equal(await agent.page.locator('.kudos i').count(), 0, 'the message is text, not markup');
+  await assertNoSeriousA11y(agent.page, 'the kudos page');
+  await shot(agent.page, 'kudos-1280', { whole: false });
+
+  // The side bar leads there after a reload; another agent sees none of Ana's kudos.
+  await agent.page.reload();
+  await agent.page.getByRole('heading', { level: 1, name: 'Kudos received' }).waitFor();
+  await agent.page.locator('.kudos__item').first().waitFor();
+  const other = await loggedIn(AGENTS[1]);
+  await other.page.getByRole('link', { name: 'Kudos received' }).click();
+  await other.page.getByRole('heading', { level: 1, name: 'Kudos received' }).waitFor();
+  await other.page.getByText('No kudos yet.').waitFor();
+  for (const c of [agent, sup, other]) await c.context.close();
 }));
 
 /** The stack's guard (server log on failure) around a test body. */

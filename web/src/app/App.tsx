@@ -44,6 +44,7 @@ export function App() {
       : p.startsWith('/tickets/') ? `Ticket #${p.split('/')[2]}`
       : p.startsWith('/admin/') ? `Admin: ${p.split('/')[2]}`
       : p === '/dashboard' ? 'Dashboard'
+      : p === '/kudos' ? 'Kudos received'
       : p.startsWith('/views/') ? 'Tickets' : '';
     document.title = name ? `${name} · Helpdesk` : 'Helpdesk';
   }, [loc.path, user?.id]);

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { toast, Toasts } from '@/components/ui/Toasts';
 import { logout } from '@/features/auth/api/session';
 import { QueueSidebar } from '@/features/queue/components/Sidebar';
-import { liveState, onLive, type Notification } from '@/lib/events';
+import { liveState, onLive, type Kudos, type Notification } from '@/lib/events';
 import { useKeys } from '@/lib/keys';
 import { queueContext } from '@/lib/queue-context';
 import { href, location, navigate } from '@/lib/router';
@@ -21,6 +21,9 @@ const LIVE_TEXT = {
 } as const;
 
 type NavEntry = { path: string; label: string; role: 'agent' | 'supervisor' | 'admin' };
+
+/** The agent's own screens, below the views. */
+const PERSONAL: NavEntry[] = [{ path: '/kudos', label: 'Kudos received', role: 'agent' }];
 
 /** Supervisors' screens, below the views. */
 const SUPERVISION: NavEntry[] = [{ path: '/dashboard', label: 'Dashboard', role: 'supervisor' }];
@@ -42,7 +45,11 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const [help, setHelp] = useState(false);
 
   // Notifications that concern this agent (assigned to me, my ticket reopened) appear at once.
-  useEffect(() => onLive({ notification: (n) => toast(notificationToast(n)) }), []);
+  // So are kudos from a supervisor.
+  useEffect(() => onLive({
+    notification: (n) => toast(notificationToast(n)),
+    kudos: (k) => toast(kudosToast(k)),
+  }), []);
 
   useKeys({
     '?': () => setHelp(true),
@@ -100,7 +107,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
       <aside id="sidebar" class="sidebar">
         <p class="sidebar__me">Signed in as <strong>{user.name}</strong> ({user.role})</p>
         <QueueSidebar onNavigate={() => setMenu(false)} />
-        {[['Supervision', SUPERVISION], ['Administration', NAV]].map(([title, entries]) => {
+        {[['You', PERSONAL], ['Supervision', SUPERVISION], ['Administration', NAV]].map(([title, entries]) => {
           const shown = (entries as NavEntry[]).filter((n) => hasRole(user, n.role));
           return shown.length > 0 && (
             <nav key={title as string} class="views" aria-label={title as string}>
@@ -136,5 +143,15 @@ export function notificationToast(n: Notification) {
     tone: n.kind === 'reopened' ? ('error' as const) : ('info' as const),
     ms: 12_000,
     action: { label: 'Open', run: () => navigate(`/tickets/${n.ticket_id}`) },
+  };
+}
+
+/** The toast for kudos received: who thanked me, what they wrote, and a way to see them all. */
+export function kudosToast(k: Kudos) {
+  return {
+    text: `Kudos from ${k.from.name}: “${k.message}”`,
+    tone: 'success' as const,
+    ms: 15_000,
+    action: { label: 'See kudos', run: () => navigate('/kudos') },
   };
 }

@@ -1,5 +1,5 @@
-// The app's screens by path. The list and the ticket load with the first screen; admin screens
-// and the supervisors' dashboard are loaded on demand (chunks of their own).
+// The app's screens by path. The list and the ticket load with the first screen; admin screens,
+// the supervisors' dashboard and the agent's kudos are loaded on demand (chunks of their own).
 import { lazy, Suspense } from 'preact/compat';
 import type { ComponentType } from 'preact';
 import { QueuePage } from '@/features/queue/components/QueuePage';
@@ -9,6 +9,7 @@ import { hasRole } from '@/lib/session';
 import type { User } from '@/lib/types';
 
 const AdminPage = lazy(() => import('@/features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })));
+const KudosPage = lazy(() => import('@/features/kudos/components/KudosPage').then((m) => ({ default: m.KudosPage })));
 const DashboardPage = lazy(() => import('@/features/dashboard/components/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 export interface Route {
@@ -29,6 +30,7 @@ function Lazy({ component: C, props }: { component: ComponentType<any>; props: R
 export const ROUTES: Route[] = [
   { pattern: '/views/:view', role: 'agent', render: (p) => <QueuePage viewId={p.view} /> },
   { pattern: '/tickets/:id', role: 'agent', render: (p) => <TicketPage id={Number(p.id)} /> },
+  { pattern: '/kudos', role: 'agent', render: () => <Lazy component={KudosPage} props={{}} /> },
   { pattern: '/dashboard', role: 'supervisor', render: () => <Lazy component={DashboardPage} props={{}} /> },
   { pattern: '/admin/:section', role: 'admin', render: (p) => <Lazy component={AdminPage} props={{ section: p.section }} /> },
 ];

@@ -40,10 +40,25 @@ export interface Presence {
   viewers: { user_id: number; name: string; replying: boolean; since: string }[];
 }
 
-type Listener = { event?: (e: LiveEvent) => void; notification?: (n: Notification) => void; presence?: (p: Presence) => void };
+/** Thanks from a supervisor, sent only to the thanked agent's streams (never replayed). */
+export interface Kudos {
+  id: number;
+  agent: { id: number; name: string };
+  from: { id: number; name: string };
+  ticket_id: number | null;
+  message: string;
+  created_at: string;
+}
+
+type Listener = {
+  event?: (e: LiveEvent) => void;
+  notification?: (n: Notification) => void;
+  presence?: (p: Presence) => void;
+  kudos?: (k: Kudos) => void;
+};
 const listeners = new Set<Listener>();
 
-/** Subscribes to live events, notifications and presence; returns the unsubscribe. */
+/** Subscribes to live events, notifications, presence and kudos; returns the unsubscribe. */
 export function onLive(l: Listener): () => void {
   listeners.add(l);
   return () => listeners.delete(l);
@@ -188,6 +203,12 @@ function connect(): void {
   es.addEventListener('presence', ((ev: MessageEvent) => {
     const d = parseData(String(ev.data));
     if (d && typeof d.ticket_id === 'number' && Array.isArray(d.viewers)) presence(d as unknown as Presence);
+  }) as EventListener);
+  es.addEventListener('kudos', ((ev: MessageEvent) => {
+    const d = parseData(String(ev.data));
+    if (d && typeof d.id === 'number' && typeof d.message === 'string') {
+      for (const l of [...listeners]) l.kudos?.(d as unknown as Kudos);
+    }
   }) as EventListener);
   es.addEventListener('reset', ((ev: MessageEvent) => {
     const d = parseData(String(ev.data));
