@@ -490,6 +490,30 @@ test('a reopen lands in the review queue, gets a root cause and is marked review
       assert.equal(done.action_taken, 'Called Rita back; fixed the article.');
       assert.equal(done.reviewed_by?.name, SUPERVISOR.name);
 
+      // The cause's count over time, in a period that holds today (the item is today's); then
+      // the list of causes is edited: add, rename, delete.
+      await page.goto(`${appUrl}/dashboard?period=7&tz=UTC&interval=day`);
+      const overTime = page.getByRole('table', { name: 'Review items per root cause and day' });
+      await overTime.waitFor();
+      const row = overTime.getByRole('row').filter({ hasText: 'wrong answer' });
+      const counts = (await row.locator('td').allInnerTexts()).map(Number);
+      assert.equal(counts.reduce((a, b) => a + b, 0), 1, `one item tagged "wrong answer" this week: ${counts}`);
+      assert.equal(counts.length, (await overTime.locator('thead th').count()) - 1, 'a count for every day');
+      await page.getByRole('heading', { name: 'Root causes over time' }).scrollIntoViewIfNeeded();
+      await shot(page, 'causes-over-time-1280', { whole: false });
+      await page.getByText(/^Edit the root causes/).click();
+      await page.getByLabel('New root cause').fill('Billing error');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      const box = page.getByLabel('Name of root cause Billing error');
+      await box.fill('Billing mistake');
+      await page.getByRole('button', { name: 'Rename Billing error' }).click();
+      await page.getByLabel('Name of root cause Billing mistake').waitFor();
+      assert.ok(await page.getByRole('button', { name: 'Delete wrong answer' }).isDisabled(), 'a cause in use cannot be deleted');
+      await page.getByRole('button', { name: 'Delete Billing mistake' }).click();
+      await waitFor(async () => (await page.getByLabel('Name of root cause Billing mistake').count()) === 0, { what: 'the cause deleted' });
+      const names = (await supApi.get('/api/v1/review-causes')).items.map((c) => c.name);
+      assert.ok(names.includes('wrong answer') && !names.some((n) => n.startsWith('Billing')), names.join(', '));
+
       // The reopen puts Rita among the customers at risk; an outreach is recorded with its outcome.
       const risk = page.locator('.risk .review__item').filter({ hasText: 'Rita Reopen' });
       await risk.waitFor();

@@ -28,14 +28,17 @@ export interface CauseStats {
   from: string;
   to: string;
   total: number;
-  causes: { cause: Named | null; count: number }[];
+  interval: 'day' | 'week' | 'month';
+  causes: { cause: Named | null; count: number; series: { start: string; end: string; count: number }[] }[];
 }
 export interface ReviewPatch { cause_id?: number | null; action_taken?: string; state?: 'open' | 'reviewed' }
 
-export const listReviews = (state: 'open' | 'reviewed', limit = 100) =>
-  get<{ items: ReviewItem[]; next_after: number | null }>(apiUrl('reviews', { state, limit }));
+export const listReviews = (state: 'open' | 'reviewed', after?: number, limit = 50) =>
+  get<{ items: ReviewItem[]; next_after: number | null }>(apiUrl('reviews', { state, limit, after }));
 export const updateReview = (id: number, patch: ReviewPatch) => send<ReviewItem>('PATCH', apiUrl(`reviews/${id}`), patch);
 export const listCauses = async () => (await get<{ items: ReviewCause[] }>(apiUrl('review-causes'))).items;
 export const addCause = (name: string) => send<ReviewCause>('POST', apiUrl('review-causes'), { name });
-export const causeStats = (from: string, to: string, tz: string) =>
-  get<CauseStats>(apiUrl('reviews/causes/stats', { from, to, tz }));
+export const renameCause = (id: number, name: string) => send<ReviewCause>('PATCH', apiUrl(`review-causes/${id}`), { name });
+export const deleteCause = (id: number) => send<void>('DELETE', apiUrl(`review-causes/${id}`));
+export const causeStats = (from: string, to: string, tz: string, interval: 'day' | 'week' | 'month') =>
+  get<CauseStats>(apiUrl('reviews/causes/stats', { from, to, tz, interval }));

@@ -256,7 +256,7 @@ export function DashboardPage() {
 
       <section class="dash__section" aria-labelledby="dash-review">
         <h2 id="dash-review" tabIndex={-1}>Review queue</h2>
-        <ReviewPanel period={base ? { from: base.from, to: base.to, tz: p.tz } : null} />
+        <ReviewPanel period={base ? { from: base.from, to: base.to, tz: p.tz, interval: p.interval } : null} />
       </section>
 
       <section class="dash__section" aria-labelledby="dash-risk">

@@ -1,26 +1,29 @@
 // The review queue: each resolution that did not stick, with the customer's words; the supervisor
 // picks a root cause from the editable list, notes the action taken and marks it reviewed.
-// Below it, the root-cause counts for the dashboard's period as a table.
+// Below it, the root-cause counts for the dashboard's period, as a table and over time.
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNote, errorText } from '@/components/ui/ErrorNote';
 import { TimeAgo } from '@/components/ui/TimeAgo';
 import { toast } from '@/components/ui/Toasts';
 import { href, navigate } from '@/lib/router';
-import { addCause, causeStats, listCauses, listReviews, updateReview, type CauseStats, type ReviewCause, type ReviewItem } from '../api/reviews';
-import { causeRows, reviewWhat } from '../state/review';
+import { causeStats, listCauses, listReviews, updateReview, type CauseStats, type ReviewCause, type ReviewItem } from '../api/reviews';
+import { causeRows, causeTrend, reviewWhat } from '../state/review';
+import { CausesManager } from './CausesManager';
+import { CauseTrend } from './CauseTrend';
 
 export interface ReviewPanelProps {
-  period: { from: string; to: string; tz: string } | null;
+  period: { from: string; to: string; tz: string; interval: 'day' | 'week' | 'month' } | null;
 }
 
 export function ReviewPanel({ period }: ReviewPanelProps) {
   const [state, setState] = useState<'open' | 'reviewed'>('open');
   const [items, setItems] = useState<ReviewItem[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [causes, setCauses] = useState<ReviewCause[]>([]);
   const [stats, setStats] = useState<CauseStats | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [seq, setSeq] = useState(0);
-  const [newCause, setNewCause] = useState('');
 
   useEffect(() => {
     let alive = true;
@@ -28,6 +31,7 @@ export function ReviewPanel({ period }: ReviewPanelProps) {
       ([r, c]) => {
         if (!alive) return;
         setItems(r.items);
+        setNext(r.next_after);
         setCauses(c);
         setError(null);
       },
@@ -37,11 +41,11 @@ export function ReviewPanel({ period }: ReviewPanelProps) {
       alive = false;
     };
   }, [state, seq]);
-  const periodKey = period ? `${period.from}|${period.to}|${period.tz}` : '';
+  const periodKey = period ? `${period.from}|${period.to}|${period.tz}|${period.interval}` : '';
   useEffect(() => {
     if (!period) return;
     let alive = true;
-    causeStats(period.from, period.to, period.tz).then((s) => alive && setStats(s), (e) => alive && setError(e));
+    causeStats(period.from, period.to, period.tz, period.interval).then((s) => alive && setStats(s), (e) => alive && setError(e));
     return () => {
       alive = false;
     };
@@ -56,19 +60,20 @@ export function ReviewPanel({ period }: ReviewPanelProps) {
       toast({ text: errorText(e), tone: 'error' });
     }
   };
-  const createCause = async (e: Event) => {
-    e.preventDefault();
-    const name = newCause.trim();
-    if (!name) return;
+  const loadMore = async () => {
+    if (next === null) return;
+    setLoadingMore(true);
     try {
-      await addCause(name);
-      setNewCause('');
-      toast({ text: `Root cause “${name}” added.`, tone: 'success' });
-      setSeq((s) => s + 1);
-    } catch (err) {
-      toast({ text: errorText(err), tone: 'error' });
+      const page = await listReviews(state, next);
+      setItems((prev) => [...(prev ?? []), ...page.items.filter((it) => !prev?.some((p) => p.id === it.id))]);
+      setNext(page.next_after);
+    } catch (e) {
+      toast({ text: errorText(e), tone: 'error' });
+    } finally {
+      setLoadingMore(false);
     }
   };
+  const trend = stats ? causeTrend(stats) : null;
 
   return (
     <div class="review">
@@ -89,12 +94,12 @@ export function ReviewPanel({ period }: ReviewPanelProps) {
           {items.map((it) => <ReviewRow key={it.id} item={it} causes={causes} onSave={save} />)}
         </ul>
       )}
-      <form class="review__add" onSubmit={createCause}>
-        <label class="inline"><span>New root cause</span>
-          <input value={newCause} maxLength={80} onInput={(e) => setNewCause(e.currentTarget.value)} />
-        </label>
-        <button type="submit" class="btn btn--small">Add</button>
-      </form>
+      {next !== null && items && items.length > 0 && (
+        <button type="button" class="btn btn--small" disabled={loadingMore} onClick={() => void loadMore()}>
+          {loadingMore ? 'Loading…' : 'Show older items'}
+        </button>
+      )}
+      <CausesManager causes={causes} onChange={() => setSeq((s) => s + 1)} />
       <h3>Root causes in this period</h3>
       {stats && (
         <table class="review__counts">
@@ -107,6 +112,12 @@ export function ReviewPanel({ period }: ReviewPanelProps) {
           </tbody>
           <tfoot><tr><th scope="row">Total</th><td class="num">{stats.total}</td><td /></tr></tfoot>
         </table>
+      )}
+      {trend && period && (
+        <>
+          <h3>Root causes over time</h3>
+          <CauseTrend starts={trend.starts} rows={trend.rows} interval={stats!.interval ?? period.interval} tz={period.tz} />
+        </>
       )}
     </div>
   );

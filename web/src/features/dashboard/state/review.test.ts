@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeRows, reviewWhat } from './review';
+import { causeRows, causeTrend, reviewWhat } from './review';
 
 describe('reviewWhat', () => {
   it('says what went wrong in words', () => {
@@ -30,5 +30,30 @@ describe('causeRows', () => {
   });
   it('shows a dash for shares when there is nothing', () => {
     expect(causeRows({ total: 0, causes: [{ cause: { id: 1, name: 'Bug' }, count: 0 }] })[0].share).toBe('—');
+  });
+});
+
+describe('causeTrend', () => {
+  const series = (...counts: number[]) => counts.map((count, i) => ({
+    start: `2026-11-0${i + 1}T00:00:00Z`, end: `2026-11-0${i + 2}T00:00:00Z`, count,
+  }));
+  it('gives one row per cause with items, most frequent first, untagged last', () => {
+    const trend = causeTrend({
+      causes: [
+        { cause: null, count: 5, series: series(3, 2) },
+        { cause: { id: 1, name: 'Slow answer' }, count: 1, series: series(0, 1) },
+        { cause: { id: 2, name: 'Wrong answer' }, count: 2, series: series(2, 0) },
+        { cause: { id: 3, name: 'Policy' }, count: 0, series: series(0, 0) },
+      ],
+    });
+    expect(trend.starts).toEqual(['2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z']);
+    expect(trend.rows).toEqual([
+      { name: 'Wrong answer', counts: [2, 0] },
+      { name: 'Slow answer', counts: [0, 1] },
+      { name: 'Not tagged yet', counts: [3, 2] },
+    ]);
+  });
+  it('is empty without causes', () => {
+    expect(causeTrend({ causes: [] })).toEqual({ starts: [], rows: [] });
   });
 });
