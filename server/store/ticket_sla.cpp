@@ -26,9 +26,11 @@ constexpr const char* kSaveSla =
     "business_hold_ms = ?, business_first_response_ms = ?, business_first_resolution_ms = ?, "
     "business_full_resolution_ms = ?, sla_next_due_at = ? WHERE id = ?";
 // The watch jobs of one ticket: unique keys "sla_watch:<ticket>:..." sort between these bounds.
+// `+state`: without it SQLite's planner picks the (state, run_at) index and walks every queued
+// job of the desk for each ticket change; the unique-key range holds a handful of rows.
 constexpr const char* kCancelWatch =
     "UPDATE jobs SET state = 'cancelled', updated_at = ?1 WHERE unique_key >= ?2 "
-    "AND unique_key < ?3 AND state = 'queued'";
+    "AND unique_key < ?3 AND +state = 'queued'";
 // A watch whose due time came back (a re-match to the earlier policy) is queued again.
 constexpr const char* kRequeueWatch =
     "UPDATE jobs SET state = 'queued', run_at = ?1, updated_at = ?2 WHERE unique_key = ?3 "
