@@ -1,5 +1,6 @@
 #include "store/event_feed.hpp"
 
+#include "store/events.hpp"
 #include "store/sql_values.hpp"
 
 namespace hd::store {
@@ -22,14 +23,7 @@ std::vector<FeedEvent> list_events_after(Connection& db, Id after, int limit) {
   std::vector<FeedEvent> events;
   while (s.executeStep()) {
     FeedEvent f;
-    auto& e = f.event;
-    e.id = s.getColumn(0).getInt64();
-    e.ticket_id = s.getColumn(1).getInt64();
-    e.type = *domain::parse_event_type(s.getColumn(2).getString());
-    e.actor_kind = *domain::parse_actor_kind(s.getColumn(3).getString());
-    e.actor_user_id = optional_id(s.getColumn(4));
-    e.at = s.getColumn(5).getInt64();
-    e.data = s.getColumn(6).getString();
+    f.event = read_event(s);
     f.subject = s.getColumn(7).getString();
     f.status = *domain::parse_status(s.getColumn(8).getString());
     f.priority = *domain::parse_priority(s.getColumn(9).getString());

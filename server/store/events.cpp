@@ -30,21 +30,23 @@ void append_event(Tx& tx, Id ticket_id, domain::EventType type, const Actor& act
   s.exec();
 }
 
+EventRecord read_event(SQLite::Statement& s) {
+  EventRecord e;
+  e.id = s.getColumn(0).getInt64();
+  e.ticket_id = s.getColumn(1).getInt64();
+  e.type = *domain::parse_event_type(s.getColumn(2).getString());
+  e.actor_kind = *domain::parse_actor_kind(s.getColumn(3).getString());
+  e.actor_user_id = optional_id(s.getColumn(4));
+  e.at = s.getColumn(5).getInt64();
+  e.data = s.getColumn(6).getString();
+  return e;
+}
+
 std::vector<EventRecord> list_events(Connection& db, Id ticket_id) {
   auto& s = db.statement(kListEvents);
   s.bind(1, ticket_id);
   std::vector<EventRecord> events;
-  while (s.executeStep()) {
-    EventRecord e;
-    e.id = s.getColumn(0).getInt64();
-    e.ticket_id = s.getColumn(1).getInt64();
-    e.type = *domain::parse_event_type(s.getColumn(2).getString());
-    e.actor_kind = *domain::parse_actor_kind(s.getColumn(3).getString());
-    e.actor_user_id = optional_id(s.getColumn(4));
-    e.at = s.getColumn(5).getInt64();
-    e.data = s.getColumn(6).getString();
-    events.push_back(std::move(e));
-  }
+  while (s.executeStep()) events.push_back(read_event(s));
   return events;
 }
 

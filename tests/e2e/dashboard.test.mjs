@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, newContext, PASSWORD, startAppStack, waitFor } from './harness.mjs';
+import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, PASSWORD, signedInApp, startAppStack, waitFor } from './harness.mjs';
 
 const SUPERVISOR = { email: 'sue@x.test', name: 'Sue Supervisor' };
 const AGENTS = [{ email: 'ana@x.test', name: 'Ana Agent' }, { email: 'ben@x.test', name: 'Ben Agent' }];
@@ -132,17 +132,8 @@ after(async () => {
   if (stack) await stack.stop();
 }, { timeout: 30_000 });
 
-async function loggedIn(who, viewport = { width: 1280, height: 900 }) {
-  const context = await newContext(browser, { viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-  await page.goto(`${appUrl}/`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Mine, open' }).waitFor();
-  return { context, page };
-}
+const loggedIn = (who, viewport = { width: 1280, height: 900 }) =>
+  signedInApp(browser, appUrl, who, { viewport, acceptDownloads: true });
 
 const query = (extra = '') => `period=custom&from=${period.fromDate}&to=${period.toDate}&tz=UTC${extra}`;
 const apiQuery = (extra = '') => `from=${period.from}&to=${period.to}&tz=UTC${extra}`;

@@ -704,3 +704,19 @@ export async function startAppStack() {
     `helpdesk serves this build (${WEB_DIST}):\n${stack.serverLog(20)}`);
   return { stack, browser, appUrl };
 }
+
+/**
+ * A new browser context signed in to the web app at `appUrl` as `who` ({email}), on the agent's
+ * first screen: {context, page}. `options` are the context's (viewport, acceptDownloads...).
+ */
+export async function signedInApp(browser, appUrl, who, options) {
+  const context = await newContext(browser, options);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+  await page.goto(`${appUrl}/`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mine, open' }).waitFor();
+  return { context, page };
+}

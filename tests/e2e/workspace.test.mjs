@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, newContext, PASSWORD, startAppStack, uniq, waitFor } from './harness.mjs';
+import { Api, assertNoHorizontalScroll, assertNoSeriousA11y, newContext, PASSWORD, signedInApp, startAppStack, uniq, waitFor } from './harness.mjs';
 
 const AGENT = { email: 'aga@x.test', name: 'Aga Agent' };
 const AGENT2 = { email: 'bo@x.test', name: 'Bo Agent' };
@@ -41,17 +41,8 @@ after(async () => {
   if (stack) await stack.stop();
 }, { timeout: 30_000 });
 
-async function loggedInPage(who = AGENT, viewport = { width: 1280, height: 800 }) {
-  const context = await newContext(browser, { viewport });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-  await page.goto(`${appUrl}/`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Mine, open' }).waitFor();
-  return { context, page };
-}
+const loggedInPage = (who = AGENT, viewport = { width: 1280, height: 800 }) =>
+  signedInApp(browser, appUrl, who, { viewport });
 
 test('login: a wrong password is refused, the right one opens the queue; logout', { timeout: 60_000 }, stack0(async () => {
   const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
