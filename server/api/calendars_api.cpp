@@ -7,7 +7,7 @@
 #include "api/json_input.hpp"
 #include "api/routes.hpp"
 #include "api/sla_representation.hpp"
-#include "store/jobs_store.hpp"
+#include "store/job_kinds.hpp"
 #include "store/sla_store.hpp"
 
 namespace hd::api {
@@ -48,7 +48,7 @@ std::optional<std::int64_t> if_match(const http::Context& ctx) {
 }
 
 void queue_recompute(store::Tx& tx, const std::string& what, Millis now) {
-  store::queue_job(tx, "sla_recompute", "{}", now, "sla_recompute:" + what, now);
+  store::enqueue(tx, store::SlaRecompute{what}, now, now);
 }
 
 boost::asio::awaitable<store::CalendarRecord> load_calendar(Services* s, store::Id id) {

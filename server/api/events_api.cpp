@@ -121,8 +121,8 @@ boost::asio::awaitable<http::Response> events_poll(Services* s, http::Context ct
     last = events.empty() ? *query.after : events.back().event.id;
     for (const auto& f : events) {
       items.push_back(feed_event_json(f));
-      if (auto n = notification_of(f); n && n->first == who.user_id)
-        notifications.push_back(std::move(n->second));
+      for (auto& [user, n] : notifications_of(f))
+        if (user == who.user_id) notifications.push_back(std::move(n));
     }
   }
   co_return reply(ctx, bh::status::ok,

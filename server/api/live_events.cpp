@@ -36,7 +36,7 @@ json::object feed_event_json(const store::FeedEvent& f) {
   return event;
 }
 
-std::optional<std::pair<store::Id, json::object>> notification_of(const store::FeedEvent& f) {
+std::vector<std::pair<store::Id, json::object>> notifications_of(const store::FeedEvent& f) {
   const auto& e = f.event;
   // Nobody is told about what they did themselves.
   auto by = [&](store::Id user) {
@@ -48,23 +48,39 @@ std::optional<std::pair<store::Id, json::object>> notification_of(const store::F
                         {"subject", f.subject}, {"reason", std::move(reason)}};
   };
   using domain::EventType;
-  if (e.type != EventType::assigned && e.type != EventType::status) return std::nullopt;
+  std::vector<std::pair<store::Id, json::object>> out;
+  if (e.type != EventType::assigned && e.type != EventType::status &&
+      e.type != EventType::sla_warning && e.type != EventType::sla_breach)
+    return out;
   const json::value data = stored_json(e.data);
-  if (!data.is_object()) return std::nullopt;
+  if (!data.is_object()) return out;
   const auto& d = data.as_object();
+  auto text = [&](const char* key) {
+    const auto* v = d.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (e.type == EventType::sla_warning || e.type == EventType::sla_breach) {
+    // The watch recorded whom it tells: the assignee and the team's supervisors.
+    const auto* notify = d.if_contains("notify");
+    if (!notify || !notify->is_array()) return out;
+    for (const auto& user : notify->as_array())
+      if (user.is_int64())
+        out.emplace_back(user.as_int64(), note(to_string(e.type), text("target")));
+    return out;
+  }
   if (e.type == EventType::assigned) {
     const auto* assignee = d.if_contains("assignee_id");
-    if (!assignee || !assignee->is_int64() || by(assignee->as_int64())) return std::nullopt;
-    return std::pair{assignee->as_int64(), note("assigned", "")};
+    if (assignee && assignee->is_int64() && !by(assignee->as_int64()))
+      out.emplace_back(assignee->as_int64(), note("assigned", text("cause")));
+    return out;
   }
   const auto* reopen = d.if_contains("reopen");
   if (!reopen || !reopen->is_bool() || !reopen->as_bool() || !f.assignee_id || by(*f.assignee_id))
-    return std::nullopt;
-  std::string reason;
-  if (const auto* n = d.if_contains("note"); n && n->is_string()) reason = n->as_string();
-  if (const auto* c = d.if_contains("cause"); reason.empty() && c && c->is_string())
-    reason = c->as_string();
-  return std::pair{*f.assignee_id, note("reopened", std::move(reason))};
+    return out;
+  std::string reason = text("note");
+  if (reason.empty()) reason = text("cause");
+  out.emplace_back(*f.assignee_id, note("reopened", std::move(reason)));
+  return out;
 }
 
 json::object presence_json(store::Id ticket_id, const std::vector<Presence::Viewer>& viewers) {
@@ -87,9 +103,9 @@ std::vector<std::pair<std::string, std::optional<std::uint64_t>>> LiveEvents::fr
   const auto id = static_cast<std::uint64_t>(f.event.id);
   frames.emplace_back(http::sse_frame(id, "ticket", json::serialize(feed_event_json(f))),
                       std::nullopt);
-  if (auto n = notification_of(f))
-    frames.emplace_back(http::sse_frame(id, "notification", json::serialize(n->second)),
-                        static_cast<std::uint64_t>(n->first));
+  for (const auto& [user, n] : notifications_of(f))
+    frames.emplace_back(http::sse_frame(id, "notification", json::serialize(n)),
+                        static_cast<std::uint64_t>(user));
   return frames;
 }
 

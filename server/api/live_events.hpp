@@ -69,8 +69,8 @@ class LiveEvents {
 /// An event as the API shows it on the stream and in the polling answer.
 boost::json::object feed_event_json(const store::FeedEvent& event);
 
-/// The notification an event means for one agent, if any: (the agent's user id, the JSON).
-std::optional<std::pair<store::Id, boost::json::object>> notification_of(
+/// The notifications an event means for agents: (each agent's user id, the JSON).
+std::vector<std::pair<store::Id, boost::json::object>> notifications_of(
     const store::FeedEvent& event);
 
 /// The presence of a ticket as the API shows it.

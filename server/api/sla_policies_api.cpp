@@ -7,7 +7,7 @@
 #include "api/json_input.hpp"
 #include "api/routes.hpp"
 #include "api/sla_representation.hpp"
-#include "store/jobs_store.hpp"
+#include "store/job_kinds.hpp"
 #include "store/people.hpp"
 #include "store/sla_store.hpp"
 
@@ -20,6 +20,7 @@ using domain::Role;
 
 constexpr int kMaxTargetMinutes = 366 * 1440;
 constexpr std::size_t kMaxConditionValues = 100;
+constexpr std::size_t kMaxEscalationSteps = 20;
 
 std::optional<std::int64_t> if_match(const http::Context& ctx) {
   auto header = ctx.request[bh::field::if_match];
@@ -109,16 +110,97 @@ void read_targets(JsonInput& in, domain::SlaPolicy& p, bool replace) {
   }
 }
 
-void check_teams(store::Connection& db, const domain::SlaPolicy& p) {
+/// Reads `escalations` (replacing all of them) into `p`: each step names when it fires, an
+/// optional target, and at least one action.
+void read_escalations(JsonInput& in, domain::SlaPolicy& p) {
+  const auto* steps = in.array("escalations");
+  if (!steps) return;
+  p.escalations.clear();
+  if (steps->size() > kMaxEscalationSteps)
+    in.fail("escalations", "must hold at most " + std::to_string(kMaxEscalationSteps) + " steps");
+  for (std::size_t n = 0; n < steps->size() && n < kMaxEscalationSteps; ++n) {
+    const std::string field = "escalations[" + std::to_string(n) + "]";
+    if (!(*steps)[n].is_object()) {
+      in.fail(field, "must be an object");
+      continue;
+    }
+    domain::EscalationStep step;
+    bool ok = true;
+    auto bad = [&](const std::string& key, const std::string& why) {
+      in.fail(field + "." + key, why);
+      ok = false;
+    };
+    auto text = [](const json::value& v) {
+      return v.is_string() ? std::string(v.as_string()) : "";
+    };
+    auto id = [&](const std::string& key, const json::value& v) -> std::optional<std::int64_t> {
+      if (v.is_null()) return std::nullopt;
+      if (!v.is_int64() || v.as_int64() <= 0) bad(key, "must be a positive id or null");
+      return v.is_int64() ? std::optional(v.as_int64()) : std::nullopt;
+    };
+    const auto& object = (*steps)[n].as_object();
+    if (!object.contains("when")) bad("when", "is required: warning or breach");
+    for (const auto& [key, value] : object) {
+      if (key == "when") {
+        step.when = text(value);
+        if (step.when != "warning" && step.when != "breach")
+          bad("when", "must be warning or breach");
+      } else if (key == "target") {
+        step.target = text(value);
+        if (!value.is_null() && step.target != "first_response" && step.target != "next_reply" &&
+            step.target != "resolution")
+          bad("target", "must be first_response, next_reply, resolution or null (any)");
+      } else if (key == "priority") {
+        if (value.is_null()) continue;
+        step.priority = domain::parse_priority(text(value));
+        if (!step.priority) bad("priority", "must be low, normal, high or urgent");
+      } else if (key == "team_id") {
+        step.team_id = id(std::string(key), value);
+      } else if (key == "assignee_id") {
+        step.assignee_id = id(std::string(key), value);
+      } else {
+        bad(std::string(key),
+            "is not a known field: use when, target, priority, team_id, assignee_id");
+      }
+    }
+    if (ok && !step.priority && !step.team_id && !step.assignee_id)
+      bad("priority", "a step needs at least one action: priority, team_id or assignee_id");
+    if (ok) p.escalations.push_back(std::move(step));
+  }
+}
+
+/// Refuses a policy that names a team or user that does not exist (or is deactivated).
+void check_references(store::Connection& db, const domain::SlaPolicy& p) {
+  auto team_exists = [&](std::int64_t team) {
+    const auto found = store::find_team(db, team);
+    return found && found->active;
+  };
   for (const auto team : p.conditions.team_ids)
     if (!store::find_team(db, team))
       throw domain::Refusal(domain::errc::invalid_argument,
                             "Team " + std::to_string(team) + " does not exist.",
                             "conditions.team_id");
+  for (std::size_t n = 0; n < p.escalations.size(); ++n) {
+    const auto& step = p.escalations[n];
+    const std::string field = "escalations[" + std::to_string(n) + "].";
+    if (step.team_id && !team_exists(*step.team_id))
+      throw domain::Refusal(
+          domain::errc::invalid_argument,
+          "Team " + std::to_string(*step.team_id) + " does not exist or is deactivated.",
+          field + "team_id");
+    if (step.assignee_id) {
+      const auto user = store::find_user(db, *step.assignee_id);
+      if (!user || !user->active)
+        throw domain::Refusal(
+            domain::errc::invalid_argument,
+            "User " + std::to_string(*step.assignee_id) + " does not exist or is deactivated.",
+            field + "assignee_id");
+    }
+  }
 }
 
 void queue_recompute(store::Tx& tx, const std::string& what, Millis now) {
-  store::queue_job(tx, "sla_recompute", "{}", now, "sla_recompute:" + what, now);
+  store::enqueue(tx, store::SlaRecompute{what}, now, now);
 }
 
 http::Response policy_reply(const http::Context& ctx, bh::status status,
@@ -156,9 +238,10 @@ boost::asio::awaitable<http::Response> create_policy(Services* s, http::Context 
   p.position = in.integer("position", 0, 1'000'000).value_or(0);
   read_conditions(in, p);
   read_targets(in, p, true);
+  read_escalations(in, p);
   in.finish();
   auto insert = [p, now = s->clock.now_ms()](store::Tx& tx) {
-    check_teams(tx.connection(), p);
+    check_references(tx.connection(), p);
     auto saved = store::create_policy(tx, p, now);
     queue_recompute(tx, "policy:" + std::to_string(saved.policy.id) + ":1", now);
     return saved;
@@ -194,10 +277,11 @@ boost::asio::awaitable<http::Response> update_policy(Services* s, http::Context 
   else
     read_conditions(in, p);
   read_targets(in, p, false);
+  read_escalations(in, p);
   in.finish();
   auto change = [p, version = expected.value_or(current.policy.version),
                  now = s->clock.now_ms()](store::Tx& tx) {
-    check_teams(tx.connection(), p);
+    check_references(tx.connection(), p);
     auto saved = store::update_policy(tx, p, version, now);
     queue_recompute(
         tx, "policy:" + std::to_string(p.id) + ":" + std::to_string(saved.policy.version), now);

@@ -83,6 +83,18 @@ json::object policy_json(const store::PolicyRecord& r) {
   auto minutes = [](const std::optional<int>& m) {
     return m ? json::value(*m) : json::value(nullptr);
   };
+  auto id_or_null = [](const std::optional<std::int64_t>& id) {
+    return id ? json::value(*id) : json::value(nullptr);
+  };
+  json::array escalations;
+  for (const auto& step : p.escalations)
+    escalations.push_back(json::object{
+        {"when", step.when},
+        {"target", step.target.empty() ? json::value(nullptr) : json::value(step.target)},
+        {"priority",
+         step.priority ? json::value(domain::to_string(*step.priority)) : json::value(nullptr)},
+        {"team_id", id_or_null(step.team_id)},
+        {"assignee_id", id_or_null(step.assignee_id)}});
   return {{"id", p.id},
           {"name", p.name},
           {"calendar_id", p.calendar_id},
@@ -93,6 +105,7 @@ json::object policy_json(const store::PolicyRecord& r) {
            {{"first_response", minutes(p.targets.first_response)},
             {"next_reply", minutes(p.targets.next_reply)},
             {"resolution", minutes(p.targets.resolution)}}},
+          {"escalations", std::move(escalations)},
           {"version", p.version},
           {"created_at", format_time(r.created_at)},
           {"updated_at", format_time(r.updated_at)}};

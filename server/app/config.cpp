@@ -127,6 +127,7 @@ std::map<std::string, Setting> settings_of(Config& c) {
       {"survey.reopen_at_or_below", integer(c.survey.reopen_at_or_below, 0, 5)},
       {"survey.ask_nps", boolean(c.survey.ask_nps)},
       {"sla.warn_at_percent", integer(c.sla.warn_at_percent, 1, 99)},
+      {"sla.mail_notifications", boolean(c.sla.mail_notifications)},
       {"survey.ask_ces", boolean(c.survey.ask_ces)},
       {"survey.ask_comment", boolean(c.survey.ask_comment)},
       {"survey.teams_without_survey", {[&c](std::string_view v) {

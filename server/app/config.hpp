@@ -36,7 +36,8 @@ struct Config {
     std::string root;  ///< the built web app (web/dist); empty: found beside the binary/source
   } web;
   struct Sla {
-    int warn_at_percent = 80;  ///< share of a target's business time that fires sla_warning
+    int warn_at_percent = 80;        ///< share of a target's business time that fires sla_warning
+    bool mail_notifications = true;  ///< mail warnings and breaches to assignee and supervisors
   } sla;
   struct Mail {
     std::string smtp_url = "smtp://127.0.0.1:25";

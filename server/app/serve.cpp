@@ -106,7 +106,10 @@ int serve(const Config& config) {
   jobs::add_satisfaction_jobs(runner, db, clock, sender, satisfaction_settings(config), policy);
   jobs::add_customer_mail_jobs(runner, db, clock, sender,
                                {satisfaction_settings(config).public_url, config.mail.from});
-  jobs::add_sla_jobs(runner, db, clock, policy);
+  jobs::add_sla_jobs(
+      runner, db, clock, sender,
+      {satisfaction_settings(config).public_url, config.mail.from, config.sla.mail_notifications},
+      policy);
   runner_ptr.store(&runner);
   runner.start();
 

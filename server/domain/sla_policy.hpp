@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/sla_escalation.hpp"
 #include "domain/vocabulary.hpp"
 
 namespace hd::domain {
@@ -39,6 +40,7 @@ struct SlaPolicy {
   bool is_default = false;
   SlaConditions conditions;
   SlaTargets targets;
+  std::vector<EscalationStep> escalations;  ///< in order
   std::int64_t version = 1;
 };
 

@@ -10,7 +10,9 @@ enum class MailKind {
   agent_reply,
   survey_check,
   survey_reminder,
-  agent_notification
+  agent_notification,
+  sla_warning,
+  sla_breach
 };
 
 /// A number that tells one mail of a ticket from every other (for its Message-ID), and stays

@@ -159,7 +159,7 @@ void notify_agent(Context& c, const store::NotifyAgent& job) {
                             facts.ticket->customer.name,
                             std::nullopt,
                             "",
-                            c.settings.public_url + "/api/v1/tickets/" + std::to_string(ticket_id)};
+                            c.settings.public_url + "/app/tickets/" + std::to_string(ticket_id)};
   // The answer as recorded on the survey.
   if (facts.survey && facts.survey->survey.state == domain::SurveyState::answered) {
     n.score = facts.survey->survey.csat;

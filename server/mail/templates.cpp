@@ -166,6 +166,19 @@ constexpr const char* kNotifyHtml =
 {{/has_comment}}{{#has_ticket_url}}<p style="margin:24px 0;"><a href="{{ticket_url}}" {{> button_style}}>Open ticket #{{ticket_id}}</a></p>
 {{/has_ticket_url}}{{> foot}})";
 
+constexpr const char* kSlaText = R"(Hello {{agent_name}},
+
+Ticket #{{ticket_id}} "{{subject}}" {{#breach}}missed its {{target}} target: it was due {{due}}.{{/breach}}{{^breach}}is close to its {{target}} target: it is due {{due}}.{{/breach}}
+
+{{#has_ticket_url}}Open the ticket: {{ticket_url}}
+{{/has_ticket_url}})";
+
+constexpr const char* kSlaHtml =
+    R"({{> head}}{{> p}}Hello {{agent_name}},</p>
+{{> p}}Ticket #{{ticket_id}} <strong>{{subject}}</strong> {{#breach}}missed its {{target}} target: it was due {{due}}.{{/breach}}{{^breach}}is close to its {{target}} target: it is due {{due}}.{{/breach}}</p>
+{{#has_ticket_url}}<p style="margin:24px 0;"><a href="{{ticket_url}}" {{> button_style}}>Open ticket #{{ticket_id}}</a></p>
+{{/has_ticket_url}}{{> foot}})";
+
 // --- rendering --------------------------------------------------------------------------------
 
 std::string render(const char* source, const mm::data& values, bool html) {
@@ -371,6 +384,27 @@ RenderedMail render_agent_notification(const AgentNotification& in) {
   values.set("has_ticket_url", !in.ticket_url.empty());
   values.set("ticket_url", in.ticket_url);
   auto out = finish(kNotifyText, kNotifyHtml, values, subject);
+  out.headers = {{"Auto-Submitted", "auto-generated"}};
+  return out;
+}
+
+RenderedMail render_sla_alert(const SlaAlert& in) {
+  const std::string target = in.target == "first_response" ? "first response"
+                             : in.target == "next_reply"   ? "next reply"
+                                                           : "resolution";
+  const auto subject =
+      ticket_subject(in.ticket_id, (in.breach ? "SLA breached (" : "SLA due soon (") + target +
+                                       "): " + in.subject);
+  auto values = base_values(subject);
+  values.set("ticket_id", std::to_string(in.ticket_id));
+  values.set("subject", sanitize_header_value(in.subject));
+  values.set("agent_name", in.agent_name);
+  values.set("breach", in.breach);
+  values.set("target", target);
+  values.set("due", in.due);
+  values.set("has_ticket_url", !in.ticket_url.empty());
+  values.set("ticket_url", in.ticket_url);
+  auto out = finish(kSlaText, kSlaHtml, values, subject);
   out.headers = {{"Auto-Submitted", "auto-generated"}};
   return out;
 }

@@ -67,6 +67,17 @@ struct AgentNotification {
   std::string ticket_url;    ///< the ticket in the agents' app; empty: no link
 };
 
+/// To the assignee or a supervisor of a ticket whose SLA target is close to or past its due time.
+struct SlaAlert {
+  std::int64_t ticket_id = 0;
+  std::string subject;
+  std::string agent_name;
+  bool breach = false;     ///< false: a warning
+  std::string target;      ///< first_response | next_reply | resolution
+  std::string due;         ///< the due time as people read it, e.g. "2026-12-01 14:00 UTC"
+  std::string ticket_url;  ///< the ticket in the agents' app; empty: no link
+};
+
 /// The five CSAT answers in order, 1 first, as the mails label them (KPIS.md: "How satisfied
 /// are you with the help you received?", 1-5).
 inline constexpr std::array<std::string_view, 5> kRatingLabels{"Very dissatisfied", "Dissatisfied",
@@ -83,5 +94,6 @@ RenderedMail render_satisfaction_check(const SurveyInvitation& in);
 RenderedMail render_survey_reminder(const SurveyInvitation& in);
 RenderedMail render_magic_link(const MagicLink& in);
 RenderedMail render_agent_notification(const AgentNotification& in);
+RenderedMail render_sla_alert(const SlaAlert& in);
 
 }  // namespace hd::mail

@@ -12,7 +12,32 @@ namespace {
 // At most this many WAL frames (4 KiB pages) may be left to copy for a TRUNCATE checkpoint.
 constexpr int kMaxFramesLeftForTruncate = 2048;
 
-constexpr const char* kInsertSearchRow = "INSERT INTO ticket_search(ticket_id, body) VALUES (?, ?)";
+// A ticket's search document (rowid = ticket id) grows with each text it gets.
+constexpr const char* kAppendSearchText =
+    "UPDATE ticket_search SET body = body || char(10) || ?2 WHERE rowid = ?1";
+constexpr const char* kInsertSearchDocument =
+    "INSERT INTO ticket_search(rowid, body) VALUES (?1, ?2)";
+
+/// Adds the batch's texts to their tickets' search documents: one write per ticket, its texts
+/// in the order they came.
+void write_search_texts(Connection& db, std::vector<std::pair<std::int64_t, std::string>>& texts) {
+  std::stable_sort(texts.begin(), texts.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < texts.size();) {
+    const std::int64_t ticket_id = texts[i].first;
+    std::string text = std::move(texts[i].second);
+    for (++i; i < texts.size() && texts[i].first == ticket_id; ++i)
+      (text += '\n') += texts[i].second;
+    auto& append = db.statement(kAppendSearchText);
+    append.bind(1, ticket_id);
+    append.bind(2, text);
+    if (append.exec() > 0) continue;
+    auto& insert = db.statement(kInsertSearchDocument);
+    insert.bind(1, ticket_id);
+    insert.bind(2, text);
+    insert.exec();
+  }
+}
 
 }  // namespace
 
@@ -135,12 +160,7 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
     }
   }
   try {
-    for (auto& [ticket_id, text] : tx.search_rows_) {
-      auto& insert = db.statement(kInsertSearchRow);
-      insert.bind(1, ticket_id);
-      insert.bind(2, text);
-      insert.exec();
-    }
+    write_search_texts(db, tx.search_rows_);
     db.run("COMMIT");
   } catch (...) {
     const auto failure = std::current_exception();

@@ -17,6 +17,9 @@ BOOST_DESCRIBE_STRUCT(NotifyAgent, (), (ticket_id, survey_id, user_id))
 BOOST_DESCRIBE_STRUCT(MailTicketReceived, (), (ticket_id))
 BOOST_DESCRIBE_STRUCT(MailAgentReply, (), (ticket_id, message_id))
 BOOST_DESCRIBE_STRUCT(MailMagicLink, (), (customer_id))
+BOOST_DESCRIBE_STRUCT(SlaWatch, (), (ticket_id, target, kind, due_at))
+BOOST_DESCRIBE_STRUCT(SlaRecompute, (), ())
+BOOST_DESCRIBE_STRUCT(NotifySla, (), (ticket_id, user_id, target, kind, due_at))
 
 namespace {
 
@@ -63,6 +66,21 @@ std::string unique_key(const MailMagicLink& p, Millis now) {
   return key(p.kKind, {p.customer_id, now});
 }
 
+std::string sla_watch_key_prefix(Id ticket_id) {
+  return key(JobKind::sla_watch, {ticket_id}) + ":";
+}
+std::string unique_key(const SlaWatch& p, Millis) {
+  return sla_watch_key_prefix(p.ticket_id) + p.target + ":" + p.kind + ":" +
+         std::to_string(p.due_at);
+}
+std::string unique_key(const SlaRecompute& p, Millis) {
+  return std::string(to_string(p.kKind)) + ":" + p.edit;
+}
+std::string unique_key(const NotifySla& p, Millis) {
+  return key(p.kKind, {p.ticket_id}) + ":" + p.target + ":" + p.kind + ":" +
+         std::to_string(p.due_at) + ":" + std::to_string(p.user_id);
+}
+
 template <class Payload>
 std::string payload_json(const Payload& payload) {
   return boost::json::serialize(boost::json::value_from(payload));
@@ -105,6 +123,9 @@ HD_JOB_KIND(NotifyAgent)
 HD_JOB_KIND(MailTicketReceived)
 HD_JOB_KIND(MailAgentReply)
 HD_JOB_KIND(MailMagicLink)
+HD_JOB_KIND(SlaWatch)
+HD_JOB_KIND(SlaRecompute)
+HD_JOB_KIND(NotifySla)
 #undef HD_JOB_KIND
 
 }  // namespace hd::store

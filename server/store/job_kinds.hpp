@@ -24,11 +24,15 @@ enum class JobKind {
   notify_agent,
   mail_ticket_received,
   mail_agent_reply,
-  mail_magic_link
+  mail_magic_link,
+  sla_watch,
+  sla_recompute,
+  notify_sla
 };
 inline constexpr std::array kJobKindNames{
     "satisfaction_check", "survey_reminder",      "survey_expire",    "notify_dissatisfied",
-    "notify_agent",       "mail_ticket_received", "mail_agent_reply", "mail_magic_link"};
+    "notify_agent",       "mail_ticket_received", "mail_agent_reply", "mail_magic_link",
+    "sla_watch",          "sla_recompute",        "notify_sla"};
 
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> parse_job_kind(std::string_view name);
@@ -78,6 +82,32 @@ struct MailMagicLink {
   Id customer_id = 0;
 };
 
+/// A target's warning share or due time: fires `sla_warning` / `sla_breach`, its notifications
+/// and the policy's escalation steps, unless the ticket moved on.
+/// Key: sla_watch:<ticket_id>:<target>:<kind>:<due_at>.
+struct SlaWatch {
+  static constexpr JobKind kKind = JobKind::sla_watch;
+  Id ticket_id = 0;
+  std::string target;  ///< first_response | next_reply | resolution
+  std::string kind;    ///< warning | breach
+  Millis due_at = 0;
+};
+/// A calendar or policy edit: recomputes the clocks of open tickets in short batches.
+/// Key: sla_recompute:<edit>, so each edit (named by `edit`, which is not in the payload)
+/// queues one.
+struct SlaRecompute {
+  static constexpr JobKind kKind = JobKind::sla_recompute;
+  std::string edit;  ///< e.g. "policy:3:2" (policy 3, version 2); only in the key
+};
+/// One person's mail about an SLA warning or breach.
+/// Key: notify_sla:<ticket_id>:<target>:<kind>:<due_at>:<user_id>.
+struct NotifySla {
+  static constexpr JobKind kKind = JobKind::notify_sla;
+  Id ticket_id = 0, user_id = 0;
+  std::string target, kind;
+  Millis due_at = 0;
+};
+
 /// The unique key of a job; `now` is when it is queued.
 std::string unique_key(const SatisfactionCheck& p, Millis now);
 std::string unique_key(const SurveyReminder& p, Millis now);
@@ -87,6 +117,12 @@ std::string unique_key(const NotifyAgent& p, Millis now);
 std::string unique_key(const MailTicketReceived& p, Millis now);
 std::string unique_key(const MailAgentReply& p, Millis now);
 std::string unique_key(const MailMagicLink& p, Millis now);
+std::string unique_key(const SlaWatch& p, Millis now);
+std::string unique_key(const SlaRecompute& p, Millis now);
+std::string unique_key(const NotifySla& p, Millis now);
+
+/// The start every SlaWatch key of a ticket shares ("sla_watch:<ticket_id>:").
+std::string sla_watch_key_prefix(Id ticket_id);
 
 /// A payload as stored in the `payload` column.
 template <class Payload>

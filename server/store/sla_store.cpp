@@ -64,6 +64,13 @@ constexpr const char* kUpdatePolicy =
 constexpr const char* kDeleteConditions = "DELETE FROM sla_policy_conditions WHERE policy_id = ?";
 constexpr const char* kInsertCondition =
     "INSERT OR IGNORE INTO sla_policy_conditions(policy_id, field, value) VALUES (?, ?, ?)";
+constexpr const char* kPolicyEscalations =
+    "SELECT on_alert, target, priority, team_id, assignee_id FROM sla_policy_escalations "
+    "WHERE policy_id = ? ORDER BY position";
+constexpr const char* kDeleteEscalations = "DELETE FROM sla_policy_escalations WHERE policy_id = ?";
+constexpr const char* kInsertEscalation =
+    "INSERT INTO sla_policy_escalations(policy_id, position, on_alert, target, priority, team_id, "
+    "assignee_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kDeletePolicy = "DELETE FROM sla_policies WHERE id = ?";
 constexpr const char* kClearTicketPolicy =
     "UPDATE tickets SET sla_policy_id = NULL WHERE sla_policy_id = ?";
@@ -194,6 +201,43 @@ void load_conditions(Connection& db, domain::SlaPolicy& p) {
   }
 }
 
+void load_escalations(Connection& db, domain::SlaPolicy& p) {
+  auto& s = db.statement(kPolicyEscalations);
+  s.bind(1, p.id);
+  while (s.executeStep()) {
+    domain::EscalationStep step;
+    step.when = s.getColumn(0).getString();
+    step.target = s.getColumn(1).getString();  // NULL reads as "": any target
+    if (!s.getColumn(2).isNull())
+      step.priority = domain::parse_priority(s.getColumn(2).getString());
+    if (!s.getColumn(3).isNull()) step.team_id = s.getColumn(3).getInt64();
+    if (!s.getColumn(4).isNull()) step.assignee_id = s.getColumn(4).getInt64();
+    p.escalations.push_back(std::move(step));
+  }
+}
+
+void write_escalations(Tx& tx, const domain::SlaPolicy& p) {
+  auto& db = tx.connection();
+  auto& del = db.statement(kDeleteEscalations);
+  del.bind(1, p.id);
+  del.exec();
+  int position = 0;
+  for (const auto& step : p.escalations) {
+    auto& s = db.statement(kInsertEscalation);
+    int i = 1;
+    s.bind(i++, p.id);
+    s.bind(i++, position++);
+    s.bind(i++, step.when);
+    bind_optional(s, i++, step.target.empty() ? std::nullopt : std::optional(step.target));
+    bind_optional(s, i++,
+                  step.priority ? std::optional(std::string(domain::to_string(*step.priority)))
+                                : std::nullopt);
+    bind_optional(s, i++, step.team_id);
+    bind_optional(s, i++, step.assignee_id);
+    s.exec();
+  }
+}
+
 void write_conditions(Tx& tx, const domain::SlaPolicy& p) {
   auto& db = tx.connection();
   auto& del = db.statement(kDeleteConditions);
@@ -314,7 +358,10 @@ std::vector<PolicyRecord> list_policies(Connection& db) {
     auto& s = db.statement(kListPolicies);
     while (s.executeStep()) out.push_back(read_policy_row(s));
   }
-  for (auto& r : out) load_conditions(db, r.policy);
+  for (auto& r : out) {
+    load_conditions(db, r.policy);
+    load_escalations(db, r.policy);
+  }
   return out;
 }
 
@@ -327,6 +374,7 @@ std::optional<PolicyRecord> find_policy(Connection& db, Id id) {
     out = read_policy_row(s);
   }
   load_conditions(db, out->policy);
+  load_escalations(db, out->policy);
   return out;
 }
 
@@ -342,6 +390,7 @@ PolicyRecord create_policy(Tx& tx, const domain::SlaPolicy& policy, Millis now) 
   domain::SlaPolicy saved = policy;
   saved.id = db.last_insert_id();
   write_conditions(tx, saved);
+  write_escalations(tx, saved);
   bump_generation(tx);
   return *find_policy(db, saved.id);
 }
@@ -363,6 +412,7 @@ PolicyRecord update_policy(Tx& tx, const domain::SlaPolicy& policy, std::int64_t
   s.bind(i++, policy.id);
   exec_unique(s, "A policy named '" + policy.name + "'");
   write_conditions(tx, policy);
+  write_escalations(tx, policy);
   bump_generation(tx);
   return *find_policy(db, policy.id);
 }
@@ -373,7 +423,8 @@ void delete_policy(Tx& tx, Id id) {
   if (!current) throw Refusal(errc::not_found, "Policy " + std::to_string(id) + " does not exist.");
   if (current->policy.is_default)
     throw Refusal(errc::conflict, "The default policy cannot be deleted; change it instead.");
-  for (const char* sql : {kDeleteConditions, kClearTicketPolicy, kDeletePolicy}) {
+  for (const char* sql :
+       {kDeleteConditions, kDeleteEscalations, kClearTicketPolicy, kDeletePolicy}) {
     auto& del = db.statement(sql);
     del.bind(1, id);
     del.exec();

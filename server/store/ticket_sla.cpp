@@ -6,8 +6,10 @@
 #include <boost/json.hpp>
 
 #include "store/events.hpp"
+#include "store/job_kinds.hpp"
 #include "store/jobs_store.hpp"
 #include "store/kpi_facts_store.hpp"
+#include "store/people.hpp"
 #include "store/sql_values.hpp"
 
 namespace hd::store {
@@ -60,6 +62,27 @@ void insert_sla_event(Tx& tx, Id ticket_id, domain::EventType type, Millis at,
                at, data);
 }
 
+/// Who is told of an SLA warning or breach: the assignee and the supervisors of the ticket's
+/// team, or every supervisor when the ticket has no team or its team has none. Recorded with
+/// the event (`notify`), so the live channel and the history say who was told.
+std::vector<Id> sla_recipients(Connection& db, const TicketRecord& t) {
+  std::vector<Id> team_supervisors, all_supervisors, out;
+  for (const auto& user : list_users(db)) {
+    if (!user.active) continue;
+    if (t.assignee_id == user.id) out.push_back(user.id);
+    if (user.role != domain::Role::supervisor) continue;
+    all_supervisors.push_back(user.id);
+    if (t.team_id && user.team_id == t.team_id) team_supervisors.push_back(user.id);
+  }
+  for (const Id id : team_supervisors.empty() ? all_supervisors : team_supervisors)
+    if (id != t.assignee_id) out.push_back(id);
+  return out;
+}
+
+json::array id_array(const std::vector<Id>& ids) {
+  return json::array(ids.begin(), ids.end());
+}
+
 /// Appends an `sla_breach` event (at its due time) for every target that `was` still open and
 /// the ticket's clock now has as breached. Whoever decides a breach tells it: the target's own
 /// watch job, a sibling job that settled every overdue target at once, or a write that came
@@ -67,11 +90,13 @@ void insert_sla_event(Tx& tx, Id ticket_id, domain::EventType type, Millis at,
 void record_breaches(Tx& tx, const TicketRecord& t, const SlaClock& was) {
   const auto before = targets_of(was);
   const auto after = targets_of(t.sla);
+  std::optional<json::array> notify;  // looked up once, and only when a breach is new
   for (std::size_t i = 0; i < after.size(); ++i) {
     if (before[i]->outcome || after[i]->outcome != domain::SlaOutcome::breached) continue;
     const Millis due = after[i]->due_at.value_or(t.created_at);
+    if (!notify) notify = id_array(sla_recipients(tx.connection(), t));
     insert_sla_event(tx, t.id, domain::EventType::sla_breach, due,
-                     {{"target", kTargetNames[i]}, {"due_at", due}});
+                     {{"target", kTargetNames[i]}, {"due_at", due}, {"notify", *notify}});
   }
 }
 
@@ -89,12 +114,13 @@ bool same_dues(const SlaClock& a, const SlaClock& b) {
 void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets,
                       const domain::Calendar& calendar, Millis now, const TicketPolicy& policy) {
   auto& db = tx.connection();
-  const std::string prefix = "sla_watch:" + std::to_string(t.id) + ":";
   {
+    std::string prefix = sla_watch_key_prefix(t.id);  // ends in ':'
     auto& cancel = db.statement(kCancelWatch);
     cancel.bind(1, now);
     cancel.bind(2, prefix);
-    cancel.bind(3, "sla_watch:" + std::to_string(t.id) + ";");  // ';' follows ':'
+    prefix.back() = ';';  // ';' follows ':': the first key past the ticket's
+    cancel.bind(3, prefix);
     cancel.exec();
   }
   const auto minutes = minutes_of(targets);
@@ -104,16 +130,12 @@ void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets
     if (!c.running() || !minutes[i]) continue;
     const Millis due = *c.due_at;
     auto queue = [&](const char* kind, Millis run_at) {
-      const std::string key = prefix + kTargetNames[i] + ":" + kind + ":" + std::to_string(due);
-      queue_job(
-          tx, "sla_watch",
-          json::serialize(json::object{
-              {"ticket_id", t.id}, {"target", kTargetNames[i]}, {"kind", kind}, {"due_at", due}}),
-          run_at, key, now);
+      const SlaWatch watch{t.id, kTargetNames[i], kind, due};
+      enqueue(tx, watch, run_at, now);
       auto& again = db.statement(kRequeueWatch);
       again.bind(1, run_at);
       again.bind(2, now);
-      again.bind(3, key);
+      again.bind(3, unique_key(watch, now));
       again.exec();
     };
     const Millis warn_left = *minutes[i] * 60'000LL * (100 - policy.sla_warn_percent) / 100;
@@ -340,23 +362,39 @@ std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view 
   TargetClock* clock = nullptr;
   for (std::size_t i = 0; i < clocks.size(); ++i)
     if (target == kTargetNames[i]) clock = clocks[i];
-  // Stale: the ticket moved on (met, paused, stopped, recomputed to another due time).
-  if (!clock || !clock->running() || clock->due_at != due_at) return std::nullopt;
-  WatchFired fired{*t, std::string(target), std::string(kind), due_at};
-  if (kind == "breach") {
+  if (!clock || clock->due_at != due_at) return std::nullopt;  // recomputed to another due time
+  const bool breach = kind == "breach";
+  // A write after the due time (say, after a stop) already decided and recorded this breach:
+  // what the breach sets off (mail, escalation) still happens, once, from this job.
+  const bool decided_by_write = breach && clock->outcome == domain::SlaOutcome::breached;
+  // Stale: the ticket moved on (met, paused, stopped).
+  if (!clock->running() && !decided_by_write) return std::nullopt;
+  WatchFired fired;
+  fired.target = target;
+  fired.kind = kind;
+  fired.due_at = due_at;
+  const auto r = resolve(tx.connection(), *t, policy);
+  if (breach) {
     if (now < due_at) return std::nullopt;  // not yet: a retried job early is harmless
-    const SlaClock was = t->sla;
-    domain::settle_sla(t->sla, now);
-    save_ticket_sla(tx, *t);
-    kpi::on_sla(tx, *t, was);
-    record_breaches(tx, *t, was);
+    if (!decided_by_write) {
+      const SlaClock was = t->sla;
+      domain::settle_sla(t->sla, now);
+      save_ticket_sla(tx, *t);
+      kpi::on_sla(tx, *t, was);
+      record_breaches(tx, *t, was);
+    }
+    fired.notify = sla_recipients(tx.connection(), *t);
   } else {
     if (now >= due_at) return std::nullopt;  // missed until the due time: the breach tells
-    const auto r = resolve(tx.connection(), *t, policy);
     const Millis left = due_at > now ? r.calendar->elapsed(now, due_at) : 0;
+    fired.notify = sla_recipients(tx.connection(), *t);
     insert_sla_event(tx, t->id, domain::EventType::sla_warning, now,
-                     {{"target", target}, {"due_at", due_at}, {"business_ms_left", left}});
+                     {{"target", target},
+                      {"due_at", due_at},
+                      {"business_ms_left", left},
+                      {"notify", id_array(fired.notify)}});
   }
+  if (r.policy) fired.escalations = r.policy->escalations;
   fired.ticket = *t;
   return fired;
 }

@@ -73,19 +73,22 @@ struct TicketCalendar {
 };
 TicketCalendar ticket_calendar(Connection& db, const TicketRecord& t, const TicketPolicy& policy);
 
-/// What a watch job did, for notifications.
+/// What a watch job did, for notifications and escalation.
 struct WatchFired {
   TicketRecord ticket;
   std::string target;  ///< first_response | next_reply | resolution
   std::string kind;    ///< warning | breach
   Millis due_at = 0;
+  std::vector<Id> notify;                           ///< who is told (the event's `notify`)
+  std::vector<domain::EscalationStep> escalations;  ///< the steps of the ticket's policy
 };
 
 /// Runs one `sla_watch` job: when the target still runs with that due time, appends an
 /// `sla_warning` event, or for a breach decides the target as breached (at its due time) and
-/// appends an `sla_breach` event for it and for any other target overdue by now. Otherwise (the
-/// ticket moved on) does nothing and returns nullopt, so a late or repeated job changes nothing: at
-/// most one event per due time.
+/// appends an `sla_breach` event for it and for any other target overdue by now; each event
+/// names whom it notifies. A breach a write already decided at this due time is returned
+/// without a second event. Otherwise (the ticket moved on) does nothing and returns nullopt, so
+/// a late or repeated job changes nothing: at most one event per due time.
 std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view target,
                                          std::string_view kind, Millis due_at, Millis now,
                                          const TicketPolicy& policy);

@@ -47,22 +47,22 @@ constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
 
 // The list query: every filter is a bound parameter that is NULL when unused, so the four sort
 // orders are the only variants and all are fixed text.
-#define HD_LIST_FILTERS                                                                     \
-  "FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE "                          \
-  "(:statuses IS NULL OR instr(:statuses, ',' || t.status || ',') > 0) "                    \
-  "AND (:assignee IS NULL OR t.assignee_id = :assignee) "                                   \
-  "AND (:unassigned = 0 OR t.assignee_id IS NULL) "                                         \
-  "AND (:team IS NULL OR t.team_id = :team) "                                               \
-  "AND (:priority IS NULL OR t.priority = :priority) "                                      \
-  "AND (:customer IS NULL OR t.customer_id = :customer) "                                   \
-  "AND (:customer_email IS NULL OR c.email = :customer_email) "                             \
-  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id "      \
-  "AND g.tag = :tag)) "                                                                     \
-  "AND (:text IS NULL OR t.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search " \
-  "MATCH :text)) "                                                                          \
-  "AND (:created_after IS NULL OR t.created_at >= :created_after) "                         \
-  "AND (:created_before IS NULL OR t.created_at < :created_before) "                        \
-  "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                         \
+#define HD_LIST_FILTERS                                                                 \
+  "FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE "                      \
+  "(:statuses IS NULL OR instr(:statuses, ',' || t.status || ',') > 0) "                \
+  "AND (:assignee IS NULL OR t.assignee_id = :assignee) "                               \
+  "AND (:unassigned = 0 OR t.assignee_id IS NULL) "                                     \
+  "AND (:team IS NULL OR t.team_id = :team) "                                           \
+  "AND (:priority IS NULL OR t.priority = :priority) "                                  \
+  "AND (:customer IS NULL OR t.customer_id = :customer) "                               \
+  "AND (:customer_email IS NULL OR c.email = :customer_email) "                         \
+  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id "  \
+  "AND g.tag = :tag)) "                                                                 \
+  "AND (:text IS NULL OR t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search " \
+  "MATCH :text)) "                                                                      \
+  "AND (:created_after IS NULL OR t.created_at >= :created_after) "                     \
+  "AND (:created_before IS NULL OR t.created_at < :created_before) "                    \
+  "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                     \
   "AND (:updated_before IS NULL OR t.updated_at < :updated_before) " HD_LIST_SLA_FILTERS
 
 constexpr const char* kListCreatedDesc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
@@ -491,6 +491,10 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
   if (patch.team_id) require_team(tx.connection(), *patch.team_id);
   if (patch.assignee_id) require_assignee(tx.connection(), *patch.assignee_id);
   auto id_or_null = [](const std::optional<Id>& v) { return v ? json::value(*v) : json::value(); };
+  auto with_cause = [&](json::object data) {
+    if (!patch.cause.empty()) data["cause"] = patch.cause;
+    return data;
+  };
   if (patch.subject && *patch.subject != t.subject) {
     append_event(tx, id, EventType::subject, actor, now,
                  {{"from", t.subject}, {"to", *patch.subject}});
@@ -498,20 +502,21 @@ TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const T
     tx.index_for_search(id, t.subject);
   }
   if (patch.priority && *patch.priority != t.priority) {
-    append_event(
-        tx, id, EventType::priority, actor, now,
-        {{"from", domain::to_string(t.priority)}, {"to", domain::to_string(*patch.priority)}});
+    append_event(tx, id, EventType::priority, actor, now,
+                 with_cause({{"from", domain::to_string(t.priority)},
+                             {"to", domain::to_string(*patch.priority)}}));
     t.priority = *patch.priority;
   }
   if (patch.assignee_id && *patch.assignee_id != t.assignee_id) {
-    append_event(
-        tx, id, EventType::assigned, actor, now,
-        {{"from", id_or_null(t.assignee_id)}, {"assignee_id", id_or_null(*patch.assignee_id)}});
+    append_event(tx, id, EventType::assigned, actor, now,
+                 with_cause({{"from", id_or_null(t.assignee_id)},
+                             {"assignee_id", id_or_null(*patch.assignee_id)}}));
     t.assignee_id = *patch.assignee_id;
   }
   if (patch.team_id && *patch.team_id != t.team_id) {
-    append_event(tx, id, EventType::team, actor, now,
-                 {{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(*patch.team_id)}});
+    append_event(
+        tx, id, EventType::team, actor, now,
+        with_cause({{"from", id_or_null(t.team_id)}, {"team_id", id_or_null(*patch.team_id)}}));
     t.team_id = *patch.team_id;
   }
   if (patch.tags) {

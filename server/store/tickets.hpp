@@ -45,6 +45,9 @@ struct TicketPatch {
   std::optional<domain::Priority> priority;
   std::optional<std::optional<Id>> assignee_id, team_id;
   std::optional<std::vector<std::string>> tags;
+  /// Why the system made this change (e.g. "sla_breach:first_response"), recorded as `cause`
+  /// with each event; empty for a person's edit.
+  std::string cause;
 };
 
 struct NewMessage {

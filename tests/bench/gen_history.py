@@ -192,12 +192,20 @@ def main() -> int:
     p.add_argument("--end", default="2026-11-01T00:00:00Z")
     p.add_argument("--agents", type=int, default=40)
     p.add_argument("--out", default="-")
+    p.add_argument("--marker", default="",
+                   help="a word (not in the generated text) added to the subject of some tickets")
+    p.add_argument("--marker-share", type=float, default=0.1,
+                   help="the share of tickets whose subject gets --marker")
     a = p.parse_args()
+    marked = random.Random(a.seed + 1)  # its own generator: the history is the same either way
     g = Generator(a.seed, a.tickets, a.days, parse_iso(a.end), a.agents)
     out = sys.stdout if a.out == "-" else open(a.out, "w", encoding="utf-8")
     with out:
         for i in range(a.tickets):
-            out.write(json.dumps(g.ticket(i), ensure_ascii=False, separators=(",", ":")) + "\n")
+            line = g.ticket(i)
+            if a.marker and marked.random() < a.marker_share:
+                line["subject"] += " " + a.marker
+            out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     return 0
 
 

@@ -26,11 +26,9 @@ namespace {
 SQLite::Database& database() {
   static SQLite::Database* db = [] {
     auto* d = new SQLite::Database(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    d->exec("CREATE VIRTUAL TABLE ticket_search USING fts5(body, tokenize = 'unicode61')");
     d->exec(
-        "CREATE VIRTUAL TABLE ticket_search USING fts5(ticket_id UNINDEXED, body, "
-        "tokenize = 'unicode61')");
-    d->exec(
-        "INSERT INTO ticket_search(ticket_id, body) VALUES (1, 'printer on fire'), "
+        "INSERT INTO ticket_search(rowid, body) VALUES (1, 'printer on fire'), "
         "(2, 'the VPN drops every hour'), (3, 'Grüße aus Köln, naïve café')");
     return d;
   }();
@@ -88,10 +86,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& db = database();
   try {
     SQLite::Transaction transaction(db);  // the probe row never stays
-    SQLite::Statement insert(db, "INSERT INTO ticket_search(ticket_id, body) VALUES (99, ?)");
+    SQLite::Statement insert(db, "INSERT INTO ticket_search(rowid, body) VALUES (99, ?)");
     insert.bind(1, text);
     insert.exec();
-    SQLite::Statement search(db, "SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ?");
+    SQLite::Statement search(db, "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?");
     search.bind(1, query);
     bool found = false;
     while (search.executeStep()) found = found || search.getColumn(0).getInt64() == 99;

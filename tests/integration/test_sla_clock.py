@@ -25,8 +25,8 @@ BERLIN = {
 class Desk:
     """A private server whose clock each `at()` restarts at a new instant."""
 
-    def __init__(self, workdir, start: str):
-        self.srv = boot(workdir, {"HELPDESK_TEST_CLOCK_START": start})
+    def __init__(self, workdir, start: str, env: dict[str, str] | None = None):
+        self.srv = boot(workdir, {"HELPDESK_TEST_CLOCK_START": start, **(env or {})})
         admin = self.srv.client()
         expect(admin.login("admin@x.test"), 200)
         # Tokens don't expire: sessions would, days later on the shifted clock.

@@ -160,6 +160,26 @@ TEST_CASE("agent notification: who, which ticket, the score and the escaped comm
   CHECK_FALSE(contains(bare.html, "<blockquote"));
 }
 
+TEST_CASE("SLA alert: warning and breach say which target and when, escaped") {
+  const auto breach =
+      render_sla_alert({77, kHostile, "Sue", true, "first_response", "2026-12-01 14:00 UTC",
+                        "https://hd.example/app/tickets/77"});
+  check_common(breach);
+  CHECK(breach.subject.starts_with("[#77] SLA breached (first response): "));
+  CHECK(
+      contains(breach.text, "missed its first response target: it was due 2026-12-01 14:00 UTC."));
+  CHECK(contains(breach.html, kHostileEscaped));
+  CHECK(contains(breach.html, "href=\"https://hd.example/app/tickets/77\""));
+
+  const auto warning =
+      render_sla_alert({5, "Printer", "Sue", false, "resolution", "2026-12-02 09:30 UTC", ""});
+  CHECK(warning.subject == "[#5] SLA due soon (resolution): Printer");
+  CHECK(
+      contains(warning.text, "is close to its resolution target: it is due 2026-12-02 09:30 UTC."));
+  CHECK_FALSE(contains(warning.html, "<a "));
+  CHECK_FALSE(contains(warning.text, "\n\n\n"));
+}
+
 TEST_CASE("an empty link leaves no dead link and no dangling sentence") {
   SurveyInvitation bare{8, "s", "", "https://hd.example/s/t", "", ""};
   const auto m = render_satisfaction_check(bare);

@@ -6,6 +6,7 @@ import { toast, Toasts } from '@/components/ui/Toasts';
 import { logout } from '@/features/auth/api/session';
 import { QueueSidebar } from '@/features/queue/components/Sidebar';
 import { liveState, onLive, type Kudos, type Notification } from '@/lib/events';
+import { notificationText } from '@/lib/notification-text';
 import { useKeys } from '@/lib/keys';
 import { queueContext } from '@/lib/queue-context';
 import { href, location, navigate } from '@/lib/router';
@@ -137,10 +138,9 @@ export function Shell({ children }: { children: ComponentChildren }) {
 
 /** The toast for a notification: what happened, and a way to open the ticket. */
 export function notificationToast(n: Notification) {
-  const what = n.kind === 'assigned' ? 'was assigned to you' : n.kind === 'reopened' ? `was reopened${n.reason ? ` (${n.reason})` : ''}` : n.kind;
   return {
-    text: `Ticket #${n.ticket_id} “${n.subject}” ${what}.`,
-    tone: n.kind === 'reopened' ? ('error' as const) : ('info' as const),
+    text: `Ticket #${n.ticket_id} “${n.subject}” ${notificationText(n)}.`,
+    tone: n.kind === 'reopened' || n.kind === 'sla_breach' ? ('error' as const) : ('info' as const),
     ms: 12_000,
     action: { label: 'Open', run: () => navigate(`/tickets/${n.ticket_id}`) },
   };

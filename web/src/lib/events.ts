@@ -26,7 +26,7 @@ export interface LiveEvent {
 
 /** Something that concerns the logged-in agent. */
 export interface Notification {
-  kind: 'assigned' | 'reopened' | string;
+  kind: 'assigned' | 'reopened' | 'sla_warning' | 'sla_breach' | string;
   ticket_id: number;
   event_id: number;
   at: string;
