@@ -14,6 +14,7 @@
 #include "app/serve.hpp"
 #include "domain/refusal.hpp"
 #include "security/secrets.hpp"
+#include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/people.hpp"
 
@@ -74,6 +75,7 @@ int run_cli(int argc, char** argv) {
     std::cerr << "error: libsodium could not be initialised\n";
     return 1;
   }
+  store::configure_sqlite();
   CLI::App app{"Helpdesk: a help-desk ticket server"};
   app.require_subcommand(1);
   ConfigOverrides overrides;

@@ -3,7 +3,19 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace hd::store {
+namespace {
+
+// hd_search_hit(id): whether `id` is among the connection's search hits (user data).
+void search_hit(sqlite3_context* context, int, sqlite3_value** argv) {
+  const auto& hits = *static_cast<const std::vector<std::int64_t>*>(sqlite3_user_data(context));
+  sqlite3_result_int(context,
+                     std::binary_search(hits.begin(), hits.end(), sqlite3_value_int64(argv[0])));
+}
+
+}  // namespace
 
 Connection::Connection(const DbOptions& options, bool read_only)
     // NOMUTEX: a connection is used by one thread at a time (see the class comment), so
@@ -12,6 +24,8 @@ Connection::Connection(const DbOptions& options, bool read_only)
           (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
               SQLite::OPEN_NOMUTEX) {
   db_.setBusyTimeout(options.busy_timeout_ms);
+  sqlite3_create_function_v2(db_.getHandle(), "hd_search_hit", 1, SQLITE_UTF8, search_hits_.get(),
+                             search_hit, nullptr, nullptr, nullptr);
   if (read_only) {
     db_.exec("PRAGMA query_only = ON");
   } else {
@@ -27,6 +41,10 @@ Connection::Connection(const DbOptions& options, bool read_only)
     // When a checkpoint lets the WAL start over, the file is cut back to this size.
     db_.exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes));
   }
+}
+
+void configure_sqlite() {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 SQLite::Statement& Connection::statement(std::string_view sql) {

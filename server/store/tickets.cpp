@@ -47,22 +47,21 @@ constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
 
 // The list query: every filter is a bound parameter that is NULL when unused, so the four sort
 // orders are the only variants and all are fixed text.
-#define HD_LIST_FILTERS                                                                 \
-  "FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE "                      \
-  "(:statuses IS NULL OR instr(:statuses, ',' || t.status || ',') > 0) "                \
-  "AND (:assignee IS NULL OR t.assignee_id = :assignee) "                               \
-  "AND (:unassigned = 0 OR t.assignee_id IS NULL) "                                     \
-  "AND (:team IS NULL OR t.team_id = :team) "                                           \
-  "AND (:priority IS NULL OR t.priority = :priority) "                                  \
-  "AND (:customer IS NULL OR t.customer_id = :customer) "                               \
-  "AND (:customer_email IS NULL OR c.email = :customer_email) "                         \
-  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id "  \
-  "AND g.tag = :tag)) "                                                                 \
-  "AND (:text IS NULL OR t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search " \
-  "MATCH :text)) "                                                                      \
-  "AND (:created_after IS NULL OR t.created_at >= :created_after) "                     \
-  "AND (:created_before IS NULL OR t.created_at < :created_before) "                    \
-  "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                     \
+#define HD_LIST_FILTERS                                                                \
+  "FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE "                     \
+  "(:statuses IS NULL OR instr(:statuses, ',' || t.status || ',') > 0) "               \
+  "AND (:assignee IS NULL OR t.assignee_id = :assignee) "                              \
+  "AND (:unassigned = 0 OR t.assignee_id IS NULL) "                                    \
+  "AND (:team IS NULL OR t.team_id = :team) "                                          \
+  "AND (:priority IS NULL OR t.priority = :priority) "                                 \
+  "AND (:customer IS NULL OR t.customer_id = :customer) "                              \
+  "AND (:customer_email IS NULL OR c.email = :customer_email) "                        \
+  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id " \
+  "AND g.tag = :tag)) "                                                                \
+  "AND (:search IS NULL OR hd_search_hit(t.id)) "                                      \
+  "AND (:created_after IS NULL OR t.created_at >= :created_after) "                    \
+  "AND (:created_before IS NULL OR t.created_at < :created_before) "                   \
+  "AND (:updated_after IS NULL OR t.updated_at >= :updated_after) "                    \
   "AND (:updated_before IS NULL OR t.updated_at < :updated_before) " HD_LIST_SLA_FILTERS
 
 constexpr const char* kListCreatedDesc = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
@@ -89,6 +88,9 @@ constexpr const char* kListSlaDue = "SELECT " HD_TICKET_COLUMNS HD_LIST_FILTERS
                                     "ORDER BY t.sla_next_due_at ASC, t.id ASC LIMIT :limit";
 
 constexpr const char* kCountTickets = "SELECT COUNT(*) FROM tickets";
+// The search document's rowid is its ticket's id; FTS5 yields them in ascending order.
+constexpr const char* kSearchHits =
+    "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid";
 
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(subject, status, priority, channel, customer_id, team_id, assignee_id, "
@@ -355,6 +357,20 @@ std::optional<TicketRecord> find_ticket(Connection& db, Id id) {
 }
 
 std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
+  // Blank text matches everything, as if there were no text filter.
+  const auto phrase = q.text ? fts_phrase_query(*q.text) : "";
+  struct ClearHits {  // the hits belong to this query only
+    Connection& db;
+    ~ClearHits() { db.set_search_hits({}); }
+  } clear_hits{db};
+  if (!phrase.empty()) {
+    auto& hits = db.statement(kSearchHits);
+    hits.bind(1, phrase);
+    std::vector<Id> ids;
+    while (hits.executeStep()) ids.push_back(hits.getColumn(0).getInt64());
+    if (ids.empty()) return {};  // no ticket says it: no need to walk them all
+    db.set_search_hits(std::move(ids));
+  }
   auto& s = db.statement(list_sql(q.sort));
   if (!q.statuses.empty()) {
     std::string statuses = ",";
@@ -368,9 +384,7 @@ std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
   bind_optional(s, ":customer", q.customer_id);
   bind_optional(s, ":customer_email", q.customer_email);
   bind_optional(s, ":tag", q.tag);
-  // Blank text matches everything, as if there were no text filter.
-  if (const auto phrase = q.text ? fts_phrase_query(*q.text) : ""; !phrase.empty())
-    s.bind(":text", phrase);
+  if (!phrase.empty()) s.bind(":search", 1);
   bind_optional(s, ":created_after", q.created_after);
   bind_optional(s, ":created_before", q.created_before);
   bind_optional(s, ":updated_after", q.updated_after);

@@ -428,3 +428,20 @@ def test_two_writers_with_the_same_etag(agent, supervisor):
     b = supervisor.patch(f"/api/v1/tickets/{t['id']}", {"priority": "low"}, headers={"If-Match": etag})
     assert sorted([a.status, b.status]) == [200, 412]
     assert get_ticket(agent, t["id"])["priority"] == "high"
+
+
+def test_search_pages_newest_first_and_follows_each_tickets_text(agent):
+    word = uniq("zeppelin")
+    made = [new_ticket(agent, subject=f"Ticket {i}", body=f"about the {word}" if i % 2 else "other")
+            for i in range(9)]
+    # A reply adds to the ticket's searchable text; a renamed subject is found by its new words.
+    reply(agent, made[0]["id"], f"now the {word} too", author="customer")
+    renamed = uniq("blimp")
+    expect(agent.patch(f"/api/v1/tickets/{made[2]['id']}", {"subject": f"A {renamed}"},
+                       headers={"If-Match": f'"{made[2]["version"]}"'}), 200)
+    want = [made[i]["id"] for i in reversed(range(9)) if i % 2 or i == 0]
+    # Newest first, two at a time, with no ticket twice or missing.
+    got = [t["id"] for t in list_all(agent, {"q": word}, limit=2)]
+    assert got == want
+    assert [t["id"] for t in list_all(agent, {"q": renamed})] == [made[2]["id"]]
+    assert list_all(agent, {"q": uniq("nothing")}) == []
