@@ -683,6 +683,9 @@ def test_notification_message_ids_are_unique_across_episodes(private_loop):
     first = token
     new_survey = lambda m: survey_mails_to(email)(m) and survey_token(m) != first  # noqa: E731
     token = survey_token(lp.sink.wait_for(new_survey)[0])
+    # As survey_mail() does: the mail arrives before the server records the survey as sent.
+    wait_until(lambda: lp.survey(token)["state"] != "preparing", timeout=5,
+               what="the second survey to be recorded as sent")
     expect(lp.anon.post(f"/api/v1/surveys/{token}", {"csat": 1, "resolved": False}), 200)
     lp.sink.wait_for(staff_mails_about(tid, staff), count=6)
     settle_jobs(lp.admin)  # a duplicate would come from a job still due or running
