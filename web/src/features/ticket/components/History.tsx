@@ -1,15 +1,14 @@
 // The ticket's event history, newest last, in words.
 import { TimeAgo } from '@/components/ui/TimeAgo';
 import { userName } from '@/lib/directory';
+import { targetName } from '@/lib/notification-text';
 import type { TicketEvent } from '@/lib/types';
 
-const TARGETS: Record<string, string> = { first_response: 'first response', next_reply: 'next reply', resolution: 'resolution' };
-const target = (name: unknown) => TARGETS[String(name)] ?? String(name);
 
 /** Why the system made a change, when an SLA escalation step did: " (SLA escalation: resolution breached)". */
 function because(cause: unknown): string {
   const m = /^sla_(warning|breach):(\w+)$/.exec(String(cause ?? ''));
-  return m ? ` (SLA escalation: ${target(m[2])} ${m[1] === 'breach' ? 'breached' : 'due soon'})` : '';
+  return m ? ` (SLA escalation: ${targetName(m[2])} ${m[1] === 'breach' ? 'breached' : 'due soon'})` : '';
 }
 
 /** A sentence for one event (falls back to its type for kinds this app does not know). */
@@ -32,8 +31,8 @@ function sentence(e: TicketEvent): string {
     case 'reopened': return `${who} reopened it`;
     case 'message': return d.internal ? `${who} added a note` : d.author === 'customer' ? 'Customer wrote' : `${who} replied`;
     case 'survey_answered': return `Survey answered: CSAT ${d.csat}/5, ${d.resolved ? 'resolved' : 'not resolved'}`;
-    case 'sla_warning': return `SLA: ${target(d.target)} is due soon`;
-    case 'sla_breach': return `SLA: ${target(d.target)} target breached`;
+    case 'sla_warning': return `SLA: ${targetName(d.target)} is due soon`;
+    case 'sla_breach': return `SLA: ${targetName(d.target)} target breached`;
     default: return `${who}: ${e.type.replace(/_/g, ' ')}`;
   }
 }
