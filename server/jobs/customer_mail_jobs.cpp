@@ -13,13 +13,7 @@ using store::Id;
 
 namespace {
 
-struct Context {
-  store::Database& db;
-  const domain::Clock& clock;
-  mail::Sender& sender;
-  CustomerMailSettings settings;
-  std::string domain;
-};
+using Context = MailJobContext<CustomerMailSettings>;
 
 std::string hours_text(domain::Millis ms) {
   const auto hours = ms / 3'600'000;
@@ -98,7 +92,8 @@ void magic_link(Context& c, const store::MailMagicLink& job) {
 void add_customer_mail_jobs(JobRunner& runner, store::Database& db, const domain::Clock& clock,
                             mail::Sender& sender, CustomerMailSettings settings) {
   const std::string domain = mail::address_domain(settings.mail_from);
-  auto context = std::make_shared<Context>(Context{db, clock, sender, std::move(settings), domain});
+  auto context =
+      std::make_shared<Context>(Context{db, clock, sender, std::move(settings), {}, domain});
   runner.on<store::MailTicketReceived>(
       [context](const auto& p, const auto&) { ticket_received(*context, p); });
   runner.on<store::MailAgentReply>(

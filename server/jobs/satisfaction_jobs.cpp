@@ -15,14 +15,7 @@ using store::Id;
 
 namespace {
 
-struct Context {
-  store::Database& db;
-  const domain::Clock& clock;
-  mail::Sender& sender;
-  SatisfactionSettings settings;
-  store::TicketPolicy policy;
-  std::string domain;
-};
+using Context = MailJobContext<SatisfactionSettings>;
 
 mail::Mail to_customer(const Context& c, const store::SurveyContext& s, mail::RenderedMail body,
                        std::int64_t number) {

@@ -16,14 +16,7 @@ using store::Id;
 
 namespace {
 
-struct Context {
-  store::Database& db;
-  const domain::Clock& clock;
-  mail::Sender& sender;
-  SlaMailSettings settings;
-  store::TicketPolicy policy;
-  std::string domain;
-};
+using Context = MailJobContext<SlaMailSettings>;
 
 /// Applies the escalation steps of the ticket's policy for what fired, as the system, with the
 /// cause on each event. A team or person deactivated since the policy was saved is skipped;

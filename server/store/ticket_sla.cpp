@@ -87,14 +87,16 @@ json::array id_array(const std::vector<Id>& ids) {
 /// the ticket's clock now has as breached. Whoever decides a breach tells it: the target's own
 /// watch job, a sibling job that settled every overdue target at once, or a write that came
 /// after the due time; the watch jobs then find the target decided and stay silent.
-void record_breaches(Tx& tx, const TicketRecord& t, const SlaClock& was) {
+/// `recipients`: whom to tell, when the caller looked them up already.
+void record_breaches(Tx& tx, const TicketRecord& t, const SlaClock& was,
+                     const std::vector<Id>* recipients = nullptr) {
   const auto before = targets_of(was);
   const auto after = targets_of(t.sla);
   std::optional<json::array> notify;  // looked up once, and only when a breach is new
   for (std::size_t i = 0; i < after.size(); ++i) {
     if (before[i]->outcome || after[i]->outcome != domain::SlaOutcome::breached) continue;
     const Millis due = after[i]->due_at.value_or(t.created_at);
-    if (!notify) notify = id_array(sla_recipients(tx.connection(), t));
+    if (!notify) notify = id_array(recipients ? *recipients : sla_recipients(tx.connection(), t));
     insert_sla_event(tx, t.id, domain::EventType::sla_breach, due,
                      {{"target", kTargetNames[i]}, {"due_at", due}, {"notify", *notify}});
   }
@@ -373,21 +375,20 @@ std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view 
   fired.target = target;
   fired.kind = kind;
   fired.due_at = due_at;
+  if (breach ? now < due_at : now >= due_at)
+    return std::nullopt;  // a breach not yet due (a retry ran early); a warning the breach tells
   const auto r = resolve(tx.connection(), *t, policy);
+  fired.notify = sla_recipients(tx.connection(), *t);
   if (breach) {
-    if (now < due_at) return std::nullopt;  // not yet: a retried job early is harmless
     if (!decided_by_write) {
       const SlaClock was = t->sla;
       domain::settle_sla(t->sla, now);
       save_ticket_sla(tx, *t);
       kpi::on_sla(tx, *t, was);
-      record_breaches(tx, *t, was);
+      record_breaches(tx, *t, was, &fired.notify);
     }
-    fired.notify = sla_recipients(tx.connection(), *t);
   } else {
-    if (now >= due_at) return std::nullopt;  // missed until the due time: the breach tells
     const Millis left = due_at > now ? r.calendar->elapsed(now, due_at) : 0;
-    fired.notify = sla_recipients(tx.connection(), *t);
     insert_sla_event(tx, t->id, domain::EventType::sla_warning, now,
                      {{"target", target},
                       {"due_at", due_at},
