@@ -174,12 +174,9 @@ boost::asio::awaitable<http::Response> ticket_mail(Services* s, http::Context ct
                          {"role", a.role},
                          {"added_at", format_time(a.added_at)}});
   for (const auto& m : found.mails) mails.push_back(mail_json(m));
-  json::value bouncing;
-  if (found.bouncing)
-    bouncing = {{"since", format_time(found.bouncing->since)}, {"reason", found.bouncing->reason}};
   co_return reply(ctx, bh::status::ok,
                   {{"addresses", std::move(addresses)},
-                   {"customer_bouncing", std::move(bouncing)},
+                   {"customer_bouncing", bouncing_json(found.bouncing)},
                    {"mails", std::move(mails)}});
 }
 

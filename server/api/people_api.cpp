@@ -185,13 +185,16 @@ boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context c
   struct Found {
     std::optional<store::CustomerRecord> customer;
     std::vector<store::TicketRecord> tickets;
+    std::optional<store::Bouncing> bouncing;
   };
   auto load_customer = [id](store::Connection& db) {
-    Found f{store::find_customer(db, id), {}};
+    Found f{store::find_customer(db, id), {}, {}};
+    if (!f.customer) return f;
     store::TicketQuery q;
     q.customer_id = id;
     q.limit = 200;
-    if (f.customer) f.tickets = store::list_tickets(db, q);
+    f.tickets = store::list_tickets(db, q);
+    f.bouncing = store::customer_bouncing(db, id);
     return f;
   };
   auto found = co_await s->db.read(std::move(load_customer));
@@ -201,6 +204,7 @@ boost::asio::awaitable<http::Response> get_customer(Services* s, http::Context c
   const auto now = s->clock.now_ms();
   for (const auto& t : found.tickets) tickets.push_back(ticket_json(t, now, *s->policy.calendar));
   body["tickets"] = std::move(tickets);
+  body["bouncing"] = bouncing_json(found.bouncing);
   co_return reply(ctx, bh::status::ok, body);
 }
 

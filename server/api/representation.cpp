@@ -114,6 +114,11 @@ json::object customer_json(const store::CustomerRecord& c, json::storage_ptr sto
                       storage);
 }
 
+json::value bouncing_json(const std::optional<store::Bouncing>& bouncing) {
+  if (!bouncing) return nullptr;
+  return json::object{{"since", format_time(bouncing->since)}, {"reason", bouncing->reason}};
+}
+
 json::object token_json(const store::TokenRecord& t) {
   return {{"id", t.id},
           {"name", t.name},

@@ -8,6 +8,7 @@
 #include "domain/calendar.hpp"
 #include "domain/sla_policy.hpp"
 #include "store/auth_store.hpp"
+#include "store/people.hpp"
 #include "store/records.hpp"
 
 namespace hd::api {
@@ -27,6 +28,8 @@ boost::json::object message_json(const store::MessageRecord& m);
 boost::json::object event_json(const store::EventRecord& e);
 boost::json::object user_json(const store::UserRecord& u);
 boost::json::object team_json(const store::TeamRecord& t);
+// A customer address that bounces, `{"since", "reason"}`, or null when mail reaches it.
+boost::json::value bouncing_json(const std::optional<store::Bouncing>& bouncing);
 boost::json::object customer_json(const store::CustomerRecord& c,
                                   boost::json::storage_ptr storage = {});
 boost::json::object token_json(const store::TokenRecord& t);

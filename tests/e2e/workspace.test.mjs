@@ -301,6 +301,34 @@ test('bulk actions, search, the keymap and the admin screens; phone width', { ti
   await phone.context.close();
 }));
 
+test('a ticket from a mail shows who is copied and the mail as received', { timeout: 60_000 }, stack0(async () => {
+  const token = (await stack.api.post('/api/v1/tokens', { name: uniq('mail relay '), role: 'agent' }, 201)).token;
+  const raw = [
+    'From: Mia Mailer <mia@customer.test>', 'To: help@x.test', 'Cc: Boss <boss@customer.test>',
+    'Subject: Order 77 never arrived', `Message-ID: <${uniq('m')}@customer.test>`, 'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8', '', 'Where is my parcel?', '',
+  ].join('\r\n');
+  const r = await fetch(`${stack.baseUrl}/api/v1/mail/inbound`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'message/rfc822' }, body: raw,
+  });
+  const outcome = await r.json();
+  assert.equal(outcome.outcome, 'ticket', JSON.stringify(outcome));
+
+  const { context, page } = await loggedInPage();
+  await page.goto(`${appUrl}/tickets/${outcome.ticket_id}`);
+  await page.getByRole('heading', { level: 1, name: /Order 77 never arrived/ }).waitFor();
+  const mail = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Mail' }) });
+  await mail.waitFor();
+  assert.match(await mail.innerText(), /Boss <boss@customer\.test>/);
+  const original = mail.getByRole('link', { name: /^Original/ });
+  const download = await context.request.get(new URL(await original.getAttribute('href'), appUrl).href);
+  assert.equal(download.status(), 200);
+  assert.match(download.headers()['content-type'], /^message\/rfc822/);
+  assert.equal(await download.text(), raw, 'the original, byte for byte');
+  await assertNoSeriousA11y(page, 'a ticket from a mail');
+  await context.close();
+}));
+
 /** PATCH as the admin against the ticket's current version. */
 async function patchAsAdmin(id, body) {
   const cur = await stack.api.ticket(id);

@@ -301,6 +301,8 @@ def test_a_bounce_marks_the_address_and_stops_its_survey(desk):
     assert sender in r["reason"] and "5.1.1" in r["reason"]
     bouncing = desk.mail_of(t["id"])["customer_bouncing"]
     assert bouncing and "5.1.1" in bouncing["reason"]
+    customer = expect(desk.agent.get(f"/api/v1/customers/{t['customer']['id']}"), 200)
+    assert customer["bouncing"] == bouncing  # the customer shows it too
     agent_reply(desk, t["id"])
     expect(desk.agent.post(f"/api/v1/tickets/{t['id']}/status", {"status": "resolved"}), 200)
     wait_until(lambda: get_ticket(desk.agent, t["id"])["status"] == "closed", timeout=10,
@@ -309,6 +311,7 @@ def test_a_bounce_marks_the_address_and_stops_its_survey(desk):
     # A mail from the address proves it works again.
     desk.deliver(corpus.plain(sender, "New question", "Hello again"))
     assert desk.mail_of(t["id"])["customer_bouncing"] is None
+    assert expect(desk.agent.get(f"/api/v1/customers/{t['customer']['id']}"), 200)["bouncing"] is None
 
 
 def test_survey_reply_by_mail_reopens_the_ticket(desk):

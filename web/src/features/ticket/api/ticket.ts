@@ -37,8 +37,15 @@ export async function patchTicket(id: number, version: number, patch: TicketPatc
   return t;
 }
 
+/** An address that bounces: no surveys go to it until the customer writes again. */
+export interface Bouncing {
+  since: string;
+  reason: string;
+}
+
 export interface CustomerWithTickets extends Customer {
   tickets: Ticket[];
+  bouncing: Bouncing | null;
 }
 
 export async function getCustomer(id: number, signal?: AbortSignal): Promise<CustomerWithTickets> {
@@ -64,12 +71,28 @@ export interface Satisfaction {
   items: { ticket_id: number; subject: string; csat: number; resolved: boolean; comment?: string; answered_at: string }[];
 }
 
-/** The customer's survey answers, or null when the server has no such endpoint. */
-export async function getSatisfaction(customerId: number, signal?: AbortSignal): Promise<Satisfaction | null> {
-  try {
-    return await get<Satisfaction>(apiUrl(`customers/${customerId}/satisfaction`), signal);
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
-    throw e;
-  }
+/** The customer's survey answers, newest first. */
+export const getSatisfaction = (customerId: number, signal?: AbortSignal) =>
+  get<Satisfaction>(apiUrl(`customers/${customerId}/satisfaction`), signal);
+
+/** One inbound mail filed into a ticket (the original stays downloadable as received). */
+export interface InboundMail {
+  id: number;
+  message_id: string | null;
+  received_at: string;
+  state: string;
+  sender: string;
+  subject: string;
 }
+
+/** The mail side of a ticket: who else may write in by mail, a bouncing address, its mails. */
+export interface TicketMail {
+  addresses: { address: string; name: string; role: 'cc' | 'from'; added_at: string }[];
+  customer_bouncing: Bouncing | null;
+  mails: InboundMail[];
+}
+
+export const getTicketMail = (id: number, signal?: AbortSignal) => get<TicketMail>(apiUrl(`tickets/${id}/mail`), signal);
+
+/** Where the browser downloads a mail exactly as it was received (`.eml`). */
+export const rawMailUrl = (mailId: number) => apiUrl(`mail/inbound/${mailId}/raw`);

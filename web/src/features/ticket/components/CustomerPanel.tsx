@@ -4,7 +4,7 @@ import { StatusBadge } from '@/components/ui/Badge';
 import { TimeAgo } from '@/components/ui/TimeAgo';
 import { href, navigate } from '@/lib/router';
 import type { Ticket } from '@/lib/types';
-import { getCustomer, getEvents, getSatisfaction, type CustomerWithTickets } from '../api/ticket';
+import { getCustomer, getSatisfaction, type CustomerWithTickets } from '../api/ticket';
 
 interface Rating {
   ticketId: number;
@@ -25,23 +25,8 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
     getCustomer(ticket.customer.id, ctl.signal)
       .then(async (c) => {
         setCustomer(c);
-        const sat = await getSatisfaction(c.id, ctl.signal).catch(() => null);
-        if (sat) {
-          setRatings(sat.items.map((i) => ({ ticketId: i.ticket_id, csat: i.csat, resolved: i.resolved, at: i.answered_at, comment: i.comment })));
-          return;
-        }
-        // An older server: the survey answers recorded in the events of their last tickets.: the survey answers recorded on their last finished tickets.
-        const done = (c.tickets ?? []).filter((t) => ['follow_up', 'closed', 'open'].includes(t.status) && t.id !== ticket.id).slice(0, 5);
-        const found: Rating[] = [];
-        await Promise.all(done.map(async (t) => {
-          const events = await getEvents(t.id, ctl.signal).catch(() => []);
-          for (const e of events) {
-            if (e.type === 'survey_answered' && typeof e.data.csat === 'number') {
-              found.push({ ticketId: t.id, csat: e.data.csat, resolved: e.data.resolved === true, at: e.at });
-            }
-          }
-        }));
-        setRatings(found.sort((a, b) => b.at.localeCompare(a.at)));
+        const sat = await getSatisfaction(c.id, ctl.signal);
+        setRatings(sat.items.map((i) => ({ ticketId: i.ticket_id, csat: i.csat, resolved: i.resolved, at: i.answered_at, comment: i.comment })));
       })
       .catch(() => undefined);
     return () => ctl.abort();
@@ -59,6 +44,12 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
         {c.organization && <><br />{c.organization}</>}
         {customer?.surveys_opt_out && <><br /><span class="muted">Opted out of surveys</span></>}
       </p>
+      {customer?.bouncing && (
+        <p class="notice" role="status">
+          Mail to this address bounces (since <TimeAgo iso={customer.bouncing.since} />): {customer.bouncing.reason}.
+          No surveys go to it until the customer writes again.
+        </p>
+      )}
       <h3>Past satisfaction</h3>
       {ratings === null ? (
         <p class="muted">Loading…</p>

@@ -26,6 +26,7 @@ import { Composer, type Outgoing } from './Composer';
 import { Conversation, type PendingMessage } from './Conversation';
 import { CustomerPanel } from './CustomerPanel';
 import { History } from './History';
+import { MailPanel } from './MailPanel';
 import { Properties } from './Properties';
 import { SlaTimers } from './SlaTimers';
 import { StaleNotice } from './StaleNotice';
@@ -331,6 +332,7 @@ export function TicketPage({ id }: { id: number }) {
         <Properties ticket={ticket} onPatch={(p) => void onPatch(p)} assignRef={assignRef} />
         <SlaTimers ticket={ticket} />
         <CustomerPanel ticket={ticket} />
+        <MailPanel ticket={ticket} />
         <History events={events} />
       </aside>
     </div>
