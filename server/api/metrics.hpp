@@ -4,6 +4,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,7 +21,8 @@ class Metrics {
  public:
   Metrics();
   void observe_request(const http::Completed& completed);
-  void observe_write_batch(std::size_t size);
+  /// A group commit: how many requests it carried and how long it held the writer.
+  void observe_write_batch(std::size_t size, std::chrono::microseconds held);
   /// A WAL checkpoint ran (on the database's checkpointer thread).
   void observe_checkpoint(const store::CheckpointDone& done);
   /// Sets the live event streams' figures: connected now, and dropped since start.
@@ -33,6 +35,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_sizes_;
+  prometheus::Histogram& batch_held_;
   prometheus::Family<prometheus::Gauge>& queued_jobs_;
   prometheus::Family<prometheus::Counter>& checkpoints_;
   prometheus::Gauge& wal_bytes_;

@@ -123,11 +123,14 @@ void Database::writer_loop() {
       }
     }
     bool jobs_queued = false;
+    const auto started = std::chrono::steady_clock::now();
     {
       std::lock_guard truncating(truncate_mutex_);
       jobs_queued = commit_batch(batch);
     }
-    if (on_commit_) on_commit_({batch.size(), jobs_queued});
+    const auto held = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (on_commit_) on_commit_({batch.size(), jobs_queued, held});
     batch.clear();
   }
 }

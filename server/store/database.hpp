@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -42,8 +43,9 @@ class Tx {
 
 /// What the writer reports after each group commit.
 struct BatchCommitted {
-  std::size_t requests = 0;  ///< requests in the batch (committed or rolled back)
-  bool jobs_queued = false;  ///< a committed request queued a job
+  std::size_t requests = 0;           ///< requests in the batch (committed or rolled back)
+  bool jobs_queued = false;           ///< a committed request queued a job
+  std::chrono::microseconds held{0};  ///< how long the batch held the writer, COMMIT included
 };
 
 /// What the checkpointer did, reported after each checkpoint (for /metrics).

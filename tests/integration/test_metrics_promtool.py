@@ -24,4 +24,6 @@ def test_metrics_pass_promtool_and_show_traffic(server, api):
     assert 'route="/api/v1/tickets/{id}/status"' in body
     assert "helpdesk_http_request_duration_seconds_bucket{" in body
     assert "helpdesk_db_write_batch_size_count" in body
+    held = [line for line in body.splitlines() if line.startswith("helpdesk_db_write_batch_seconds_count")]
+    assert held and float(held[0].split()[-1]) >= 2, "each commit's hold time is observed"
     assert 'helpdesk_jobs_queued{kind="satisfaction_check"}' in body
