@@ -34,7 +34,7 @@ Metrics::Metrics()
                        .Register(*registry_)),
       checkpoints_(prometheus::BuildCounter()
                        .Name("helpdesk_db_checkpoints_total")
-                       .Help("WAL checkpoints, by mode (passive, truncate) and outcome (done, "
+                       .Help("WAL checkpoints, by mode (passive, restart) and outcome (done, "
                              "busy: readers kept part of the WAL, error).")
                        .Register(*registry_)),
       wal_bytes_(prometheus::BuildGauge()
@@ -55,7 +55,7 @@ Metrics::Metrics()
                               .Register(*registry_)
                               .Add({})) {
   // Every mode and outcome from the start, so that a rate over them is defined at zero.
-  for (const char* mode : {"passive", "truncate"})
+  for (const char* mode : {"passive", "restart"})
     for (const char* outcome : {"done", "busy", "error"})
       checkpoints_.Add({{"mode", mode}, {"outcome", outcome}});
 }

@@ -97,7 +97,8 @@ void add_sla_jobs(JobRunner& runner, store::Database& db, const domain::Clock& c
     Id after = 0;
     do {
       auto batch = [after, now = context->clock.now_ms(), &c = *context](store::Tx& tx) {
-        return store::recompute_sla_batch(tx, after, kSlaRecomputeBatch, now, c.policy);
+        return store::recompute_sla_batch(tx, after, kSlaRecomputeBatch, kSlaRecomputeBudget, now,
+                                          c.policy);
       };
       after = context->db.write_blocking(std::move(batch));
     } while (after != 0);

@@ -59,16 +59,16 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
   return *slot;
 }
 
-CheckpointResult Connection::checkpoint(bool truncate) {
+CheckpointResult Connection::checkpoint(bool restart) {
   CheckpointResult result;
   const int rc = sqlite3_wal_checkpoint_v2(
-      db_.getHandle(), nullptr, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+      db_.getHandle(), nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
       &result.wal_frames, &result.checkpointed_frames);
   if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
     result.busy = true;
   } else if (rc != SQLITE_OK) {
     throw SQLite::Exception(db_.getHandle(), rc);
-  } else if (!truncate && result.checkpointed_frames < result.wal_frames) {
+  } else if (!restart && result.checkpointed_frames < result.wal_frames) {
     result.busy = true;  // a reader still needs the rest
   }
   return result;

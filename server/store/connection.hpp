@@ -17,8 +17,9 @@ struct DbOptions {
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
   bool synchronous_full = true;  ///< FULL: an answered write survives power loss
   int max_batch = 256;           ///< requests per group commit at most
-  /// A WAL file larger than this gets a TRUNCATE checkpoint (which waits up to
-  /// `checkpoint_wait_ms` for readers to move on); it is also SQLite's journal_size_limit.
+  /// A WAL file larger than this gets a RESTART checkpoint (which waits up to
+  /// `checkpoint_wait_ms` for readers to move on); it is also SQLite's journal_size_limit, the
+  /// size the file is cut back to when the WAL starts over.
   std::int64_t wal_limit_bytes = 64LL << 20;
   int checkpoint_wait_ms = 200;
 };
@@ -57,10 +58,10 @@ class Connection {
   /// transaction control on the writer's hot path: prepared once, not parsed per request).
   void run(std::string_view sql) { statement(sql).exec(); }
 
-  /// Runs a WAL checkpoint: PASSIVE (copies what no reader needs, never waits) or TRUNCATE
-  /// (waits for readers and writers within the busy timeout, copies everything and empties the
-  /// WAL file). Throws SQLite::Exception on an error other than busy.
-  CheckpointResult checkpoint(bool truncate);
+  /// Runs a WAL checkpoint: PASSIVE (copies what no reader needs, never waits) or RESTART
+  /// (waits for readers and writers within the busy timeout, copies everything, and makes the
+  /// next write start the WAL over). Throws SQLite::Exception on an error other than busy.
+  CheckpointResult checkpoint(bool restart);
 
   /// The rowid of the last INSERT on this connection.
   std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }

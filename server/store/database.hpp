@@ -50,7 +50,7 @@ struct BatchCommitted {
 
 /// What the checkpointer did, reported after each checkpoint (for /metrics).
 struct CheckpointDone {
-  const char* mode = "passive";  ///< passive | truncate
+  const char* mode = "passive";  ///< passive | restart
   const char* outcome = "done";  ///< done | busy (readers kept part of the WAL) | error
   std::int64_t wal_bytes = 0;    ///< the WAL file's size afterwards
 };
@@ -202,9 +202,10 @@ class Database {
   std::deque<std::unique_ptr<WriteJob>> queue_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> commits_{0};
-  /// Held by the writer for each batch and by the checkpointer for a TRUNCATE checkpoint, so
+  /// Held by the writer for each batch and by the checkpointer for a RESTART checkpoint, so
   /// that the writer waits for that checkpoint here rather than failing on SQLite's lock.
-  std::mutex truncate_mutex_;
+  std::mutex restart_mutex_;
+  std::atomic<bool> restart_pending_{false};  ///< the checkpointer waits for restart_mutex_
   std::thread writer_;
   std::thread checkpointer_;
 };

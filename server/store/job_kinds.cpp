@@ -99,9 +99,9 @@ Payload parse_payload(std::string_view json) {
 }
 
 template <class Payload>
-void enqueue(Tx& tx, const Payload& payload, Millis run_at, Millis now) {
-  queue_job(tx, to_string(Payload::kKind), payload_json(payload), run_at, unique_key(payload, now),
-            now);
+bool enqueue(Tx& tx, const Payload& payload, Millis run_at, Millis now) {
+  return queue_job(tx, to_string(Payload::kKind), payload_json(payload), run_at,
+                   unique_key(payload, now), now);
 }
 
 template <class Payload>
@@ -113,7 +113,7 @@ void cancel(Tx& tx, const Payload& payload, Millis now) {
 #define HD_JOB_KIND(Payload)                                           \
   template std::string payload_json<Payload>(const Payload&);          \
   template Payload parse_payload<Payload>(std::string_view);           \
-  template void enqueue<Payload>(Tx&, const Payload&, Millis, Millis); \
+  template bool enqueue<Payload>(Tx&, const Payload&, Millis, Millis); \
   template void cancel<Payload>(Tx&, const Payload&, Millis);
 HD_JOB_KIND(SatisfactionCheck)
 HD_JOB_KIND(SurveyReminder)

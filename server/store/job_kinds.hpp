@@ -134,9 +134,10 @@ template <class Payload>
 Payload parse_payload(std::string_view json);
 
 /// Queues `payload` to run at `run_at`, in the caller's write (the outbox half of the same
-/// transaction). Runs on the writer thread.
+/// transaction). Runs on the writer thread. Returns false when a job with the same unique key
+/// exists already (in any state), which is then left as it is.
 template <class Payload>
-void enqueue(Tx& tx, const Payload& payload, Millis run_at, Millis now);
+bool enqueue(Tx& tx, const Payload& payload, Millis run_at, Millis now);
 
 /// Cancels the queued job of `payload` (by its unique key), if it has not started.
 template <class Payload>

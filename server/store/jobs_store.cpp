@@ -67,7 +67,7 @@ int settle_past_jobs(Tx& tx, std::int64_t now) {
   return tx.connection().changes();
 }
 
-void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
+bool queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
                const std::string& unique_key, std::int64_t now) {
   auto& s = tx.connection().statement(kQueueJob);
   s.bind(1, std::string(kind));
@@ -76,8 +76,9 @@ void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::i
   s.bind(4, unique_key);
   s.bind(5, now);
   s.bind(6, now);
-  s.exec();
+  if (s.exec() == 0) return false;  // ON CONFLICT(unique_key) DO NOTHING
   tx.note_job_queued();
+  return true;
 }
 
 void cancel_job(Tx& tx, const std::string& unique_key, std::int64_t now) {

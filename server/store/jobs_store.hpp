@@ -27,8 +27,8 @@ struct JobRecord {
   std::int64_t created_at = 0, updated_at = 0;
 };
 
-/// Queues a job; with a unique key, a second job with the same key is not queued.
-void queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
+/// Queues a job; with a unique key, a second job with the same key is not queued (returns false).
+bool queue_job(Tx& tx, std::string_view kind, const std::string& payload, std::int64_t run_at,
                const std::string& unique_key, std::int64_t now);
 
 /// Cancels the queued (not yet running) job with `unique_key`, if there is one.

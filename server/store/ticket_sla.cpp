@@ -37,8 +37,10 @@ constexpr const char* kCancelWatch =
 constexpr const char* kRequeueWatch =
     "UPDATE jobs SET state = 'queued', run_at = ?1, updated_at = ?2 WHERE unique_key = ?3 "
     "AND state = 'cancelled'";
+// Walks the ids in order (`+status`: through the status index SQLite would sort every open
+// ticket past `id` again for each batch, quadratic in the backlog).
 constexpr const char* kTicketsToRecompute =
-    "SELECT id FROM tickets WHERE id > ? AND status IN ('open', 'pending') ORDER BY id LIMIT ?";
+    "SELECT id FROM tickets WHERE id > ? AND +status IN ('open', 'pending') ORDER BY id LIMIT ?";
 
 const domain::AlwaysOpenCalendar kWallClock;
 
@@ -133,12 +135,12 @@ void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets
     const Millis due = *c.due_at;
     auto queue = [&](const char* kind, Millis run_at) {
       const SlaWatch watch{t.id, kTargetNames[i], kind, due};
-      enqueue(tx, watch, run_at, now);
+      if (enqueue(tx, watch, run_at, now)) return;
       auto& again = db.statement(kRequeueWatch);
       again.bind(1, run_at);
       again.bind(2, now);
       again.bind(3, unique_key(watch, now));
-      again.exec();
+      if (again.exec() > 0) tx.note_job_queued();
     };
     const Millis warn_left = *minutes[i] * 60'000LL * (100 - policy.sla_warn_percent) / 100;
     const Millis left = due > now ? calendar.elapsed(now, due) : 0;
@@ -337,8 +339,10 @@ domain::SlaClock replay_sla(const std::vector<EventRecord>& events,
   return clock;
 }
 
-Id recompute_sla_batch(Tx& tx, Id after_id, int limit, Millis now, const TicketPolicy& policy) {
+Id recompute_sla_batch(Tx& tx, Id after_id, int limit, std::chrono::microseconds budget, Millis now,
+                       const TicketPolicy& policy) {
   if (!policy.sla) return 0;
+  const auto deadline = std::chrono::steady_clock::now() + budget;
   std::vector<Id> ids;
   {
     auto& s = tx.connection().statement(kTicketsToRecompute);
@@ -348,8 +352,8 @@ Id recompute_sla_batch(Tx& tx, Id after_id, int limit, Millis now, const TicketP
   }
   for (const Id id : ids) {
     auto t = find_ticket(tx.connection(), id);
-    if (!t) continue;
-    if (rematch_ticket_sla(tx, *t, now, policy, "policy_edited")) save_ticket_sla(tx, *t);
+    if (t && rematch_ticket_sla(tx, *t, now, policy, "policy_edited")) save_ticket_sla(tx, *t);
+    if (std::chrono::steady_clock::now() >= deadline && id != ids.back()) return id;
   }
   return ids.size() < static_cast<std::size_t>(limit) ? 0 : ids.back();
 }

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -93,9 +94,11 @@ std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view 
                                          std::string_view kind, Millis due_at, Millis now,
                                          const TicketPolicy& policy);
 
-/// Recomputes up to `limit` tickets in open/pending/resolved... whose clock follows an old
-/// policy generation, with ids above `after_id`; returns the last id looked at (0: done).
-/// Each call is one short write (the caller keeps batches small: the writer is shared).
-Id recompute_sla_batch(Tx& tx, Id after_id, int limit, Millis now, const TicketPolicy& policy);
+/// Recomputes the open and pending tickets with ids above `after_id` whose clock follows an old
+/// policy generation, in id order, until `limit` tickets were looked at or `budget` has passed;
+/// returns the last id looked at (0: done). Each call is one write, and the writer is shared:
+/// the budget bounds how long it is held.
+Id recompute_sla_batch(Tx& tx, Id after_id, int limit, std::chrono::microseconds budget, Millis now,
+                       const TicketPolicy& policy);
 
 }  // namespace hd::store

@@ -36,11 +36,11 @@ def parse_iso(text: str) -> int:
 
 
 class Generator:
-    def __init__(self, seed: int, tickets: int, days: int, end_ms: int, agents: int):
+    def __init__(self, seed: int, tickets: int, days: float, end_ms: int, agents: int):
         self.rng = random.Random(seed)
         self.tickets = tickets
         self.end = end_ms
-        self.start = end_ms - days * 86_400_000
+        self.start = end_ms - int(days * 86_400_000)
         self.agents = [f"agent{i + 1}@corp.test" for i in range(agents)]
         self.supervisor = "lead@corp.test"
         self.customers = max(1, tickets // 4)
@@ -188,7 +188,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tickets", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--days", type=int, default=365)
+    p.add_argument("--days", type=float, default=365,
+                   help="the span the tickets arrive in; a fraction of a day makes a backlog of open tickets")
     p.add_argument("--end", default="2026-11-01T00:00:00Z")
     p.add_argument("--agents", type=int, default=40)
     p.add_argument("--out", default="-")

@@ -4,7 +4,8 @@
 # server-side (from the access log): 90 days by agent with a weekly series, the same by team,
 # and the drill-down's first page, each repeated; prints p50/p99 and the server's peak RSS.
 #   bash tests/bench/kpi.sh [tickets] [repeats]
-# Not a timed test: it never fails on slow figures. Only 127.0.0.1; everything is removed on exit.
+# Not a timed test: it never fails on slow figures. Only 127.0.0.1; everything is removed on exit
+# (KPI_KEEP=1 keeps the database, the server log and the credentials in build/kpi-bench.*).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tickets=${1:-1000000}
@@ -22,7 +23,7 @@ work=$(mktemp -d "$PWD/build/kpi-bench.XXXXXX")
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
+  if [ "${KPI_KEEP:-0}" = 1 ]; then say "kpi bench: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -38,6 +39,7 @@ fi
 gen_end=$(date +%s.%N)
 "$bin" migrate --db "$db" >&2
 password=bench-password-$RANDOM$RANDOM
+printf '%s\n' "$password" >"$work/password"
 printf '%s\n' "$password" | "$bin" user add --db "$db" --email lead@bench.test --name Lead --role supervisor >&2
 say "kpi bench: importing"
 import_start=$(date +%s.%N)
