@@ -46,7 +46,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
       </p>
       {customer?.bouncing && (
         <p class="notice" role="status">
-          Mail to this address bounces (since <TimeAgo iso={customer.bouncing.since} />): {customer.bouncing.reason}.
+          Mail to this address bounces (first seen <TimeAgo iso={customer.bouncing.since} />): {customer.bouncing.reason}.
           No surveys go to it until the customer writes again.
         </p>
       )}
