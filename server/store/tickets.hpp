@@ -79,6 +79,10 @@ struct TicketQuery {
   } sort = Sort::created_desc;
   int limit = 50;
   std::optional<std::pair<Millis, Id>> after;  ///< keyset cursor: the last row of the last page
+  /// When a selective filter (customer, assignee, unassigned, team; or the text) lets through
+  /// at most this many tickets, they are read by id and sorted; past it, the sort order is
+  /// walked (they are dense enough to fill a page soon). Both give the same rows.
+  std::size_t max_candidates = 10'000;
 };
 
 /// The cursor value of `ticket` under `sort`.
