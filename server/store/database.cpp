@@ -266,10 +266,13 @@ void Database::checkpoint_once(Connection& connection) {
   if (left_behind <= kMaxFramesLeftForRestart) {
     // Between two batches: the writer sees the flag and waits instead of taking the mutex
     // straight back, which would starve this thread while the WAL grows further.
-    restart_pending_ = true;
+    struct Pending {
+      std::atomic<bool>& flag;
+      explicit Pending(std::atomic<bool>& f) : flag(f) { flag = true; }
+      ~Pending() { flag = false; }
+    } pending(restart_pending_);
     std::lock_guard writer_paused(restart_mutex_);
     run(true);
-    restart_pending_ = false;
   }
 }
 
