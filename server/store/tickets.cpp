@@ -123,6 +123,11 @@ constexpr std::array<const char*, 2> kIdsOfTeam{HD_IDS_WHERE("team_id = ?1"),
                                                 HD_IDS_ANY("team_id = ?1")};
 constexpr std::array<const char*, 2> kIdsOfCustomer{HD_IDS_WHERE("customer_id = ?1"),
                                                     HD_IDS_ANY("customer_id = ?1")};
+constexpr std::array<const char*, 2> kIdsDueBetween{
+    HD_IDS_WHERE("sla_next_due_at >= ?1 AND sla_next_due_at < ?4"),
+    HD_IDS_ANY("sla_next_due_at >= ?1 AND sla_next_due_at < ?4")};
+// Of some statuses only: for "breached", whose outcome columns have no index of their own.
+constexpr std::array<const char*, 2> kIdsOfStatus{HD_IDS_WHERE("?1 IS NULL"), nullptr};
 constexpr std::array<const char*, 2> kIdsOfCustomerEmail{
     HD_IDS_WHERE("customer_id = (SELECT id FROM customers WHERE email = ?1)"),
     HD_IDS_ANY("customer_id = (SELECT id FROM customers WHERE email = ?1)")};
@@ -175,8 +180,9 @@ const char* list_sql(TicketQuery::Sort sort, bool among_ids) {
   }
 }
 
-/// The ids of the tickets that the query's most selective indexed filter lets through, or
-/// nothing when it has none or they are more than q.max_candidates.
+/// The ids of the tickets that the query's most selective indexed filter lets through (the
+/// statuses alone only beside "breached"), or nothing when it has none or they are more than
+/// q.max_candidates.
 std::optional<std::vector<Id>> candidate_ids(Connection& db, const TicketQuery& q) {
   const std::array<const char*, 2>* sql = nullptr;
   std::function<void(SQLite::Statement&)> bind_key = [](SQLite::Statement&) {};
@@ -194,6 +200,14 @@ std::optional<std::vector<Id>> candidate_ids(Connection& db, const TicketQuery& 
   } else if (q.team_id) {
     sql = &kIdsOfTeam;
     bind_key = [&q](SQLite::Statement& s) { s.bind(1, *q.team_id); };
+  } else if (q.sla_due_between) {
+    sql = &kIdsDueBetween;
+    bind_key = [&q](SQLite::Statement& s) {
+      s.bind(1, q.sla_due_between->first);
+      s.bind(4, q.sla_due_between->second);
+    };
+  } else if (q.sla_breached_at && !q.statuses.empty()) {
+    sql = &kIdsOfStatus;
   } else {
     return std::nullopt;
   }

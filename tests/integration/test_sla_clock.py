@@ -118,6 +118,10 @@ def test_weekend_warning_and_breach_fire_once_after_a_restart(desk):
     got = desk.get(tid)["sla"]["first_response"]
     assert got["outcome"] == "breached" and ms(got["decided_at"]) == fr_due
     assert tid in {x["id"] for x in expect(desk.api.get("/api/v1/tickets?sla=breached"), 200)["items"]}
+    # The same with a status (the candidates read from the status index), and not among others.
+    breached_open = "/api/v1/tickets?sla=breached&status=open,pending"
+    assert tid in {x["id"] for x in expect(desk.api.get(breached_open), 200)["items"]}
+    assert tid not in {x["id"] for x in expect(desk.api.get(breached_open.replace("open,pending", "closed")), 200)["items"]}
     # The reply comes late: the outcome stays breached; nothing more fires after a restart.
     expect(desk.api.post(f"/api/v1/tickets/{tid}/messages", {"body": "Sorry!"}), 201)
     assert desk.get(tid)["sla"]["first_response"]["outcome"] == "breached"
