@@ -16,7 +16,7 @@ interface Rating {
 
 export function CustomerPanel({ ticket }: { ticket: Ticket }) {
   const [customer, setCustomer] = useState<CustomerWithTickets | null>(null);
-  const [ratings, setRatings] = useState<Rating[] | null>(null);
+  const [ratings, setRatings] = useState<Rating[] | 'failed' | null>(null);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -25,8 +25,9 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
     getCustomer(ticket.customer.id, ctl.signal)
       .then(async (c) => {
         setCustomer(c);
-        const sat = await getSatisfaction(c.id, ctl.signal);
-        setRatings(sat.items.map((i) => ({ ticketId: i.ticket_id, csat: i.csat, resolved: i.resolved, at: i.answered_at, comment: i.comment })));
+        const sat = await getSatisfaction(c.id, ctl.signal).catch(() => null);
+        if (ctl.signal.aborted) return;
+        setRatings(sat ? sat.items.map((i) => ({ ticketId: i.ticket_id, csat: i.csat, resolved: i.resolved, at: i.answered_at, comment: i.comment })) : 'failed');
       })
       .catch(() => undefined);
     return () => ctl.abort();
@@ -53,6 +54,8 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
       <h3>Past satisfaction</h3>
       {ratings === null ? (
         <p class="muted">Loading…</p>
+      ) : ratings === 'failed' ? (
+        <p class="muted">Could not load the survey answers.</p>
       ) : ratings.length === 0 ? (
         <p class="muted">No survey answers yet.</p>
       ) : (

@@ -74,6 +74,12 @@ describe('CustomerPanel', () => {
     expect(notice.textContent).toContain('No surveys go to it');
   });
 
+  it('says when the survey answers could not be loaded, instead of loading forever', async () => {
+    serve({ '/api/v1/customers/3': { ...customer, bouncing: null } });
+    render(<CustomerPanel ticket={ticket} />);
+    expect(await screen.findByText('Could not load the survey answers.')).toBeTruthy();
+  });
+
   it('says nothing of bounces when mail reaches the customer', async () => {
     serve({ '/api/v1/customers/3': { ...customer, bouncing: null }, '/api/v1/customers/3/satisfaction': noAnswers });
     render(<CustomerPanel ticket={ticket} />);
