@@ -126,8 +126,9 @@ constexpr std::array<const char*, 2> kIdsOfCustomer{HD_IDS_WHERE("customer_id = 
 constexpr std::array<const char*, 2> kIdsDueBetween{
     HD_IDS_WHERE("sla_next_due_at >= ?1 AND sla_next_due_at < ?4"),
     HD_IDS_ANY("sla_next_due_at >= ?1 AND sla_next_due_at < ?4")};
-// Of some statuses only: for "breached", whose outcome columns have no index of their own.
-constexpr std::array<const char*, 2> kIdsOfStatus{HD_IDS_WHERE("?1 IS NULL"), nullptr};
+// Of some statuses only (never "any": that is every ticket): for "breached", whose outcome
+// columns have no index of their own.
+constexpr std::array<const char*, 2> kIdsOfStatus{HD_IDS_WHERE("1"), nullptr};
 constexpr std::array<const char*, 2> kIdsOfCustomerEmail{
     HD_IDS_WHERE("customer_id = (SELECT id FROM customers WHERE email = ?1)"),
     HD_IDS_ANY("customer_id = (SELECT id FROM customers WHERE email = ?1)")};
