@@ -134,6 +134,7 @@ constexpr std::array<const char*, 2> kIdsOfCustomerEmail{
     HD_IDS_ANY("customer_id = (SELECT id FROM customers WHERE email = ?1)")};
 
 constexpr const char* kCountTickets = "SELECT COUNT(*) FROM tickets";
+constexpr const char* kHighestTicketId = "SELECT max(id) FROM tickets";
 // The search document's rowid is its ticket's id; FTS5 yields them in ascending order.
 constexpr const char* kSearchHits =
     "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid";
@@ -230,6 +231,23 @@ std::optional<std::vector<Id>> candidate_ids(Connection& db, const TicketQuery& 
   }
   if (ids.size() > q.max_candidates) return std::nullopt;
   return ids;
+}
+
+/// Whether reading `candidates` by id and sorting them is cheaper than walking the sort order's
+/// index until a page is full. Spread evenly, a walk passes about (limit + 1) × tickets /
+/// candidates tickets; a candidate read by id costs about six walked ones (a lookup, every
+/// column, a sort). Measured: 10,000 search hits in 100,000 tickets took 60 ms by id, 2 ms walked.
+bool cheaper_by_id(Connection& db, std::size_t candidates, const TicketQuery& q) {
+  constexpr std::size_t kAlwaysById = 256;
+  constexpr double kByIdCost = 6;
+  if (candidates > q.max_candidates) return false;
+  if (candidates <= kAlwaysById) return true;
+  auto& s = db.statement(kHighestTicketId);
+  s.executeStep();
+  const double tickets = static_cast<double>(s.getColumn(0).getInt64());
+  s.reset();
+  return kByIdCost * static_cast<double>(candidates) <=
+         static_cast<double>(q.limit + 1) * tickets / static_cast<double>(candidates);
 }
 
 std::string json_ids(const std::vector<Id>& ids) {
@@ -480,11 +498,12 @@ std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
     std::vector<Id> ids;
     while (hits.executeStep()) ids.push_back(hits.getColumn(0).getInt64());
     if (ids.empty()) return {};  // no ticket says it: no need to walk them all
-    if (ids.size() <= q.max_candidates) among = ids;
+    if (cheaper_by_id(db, ids.size(), q)) among = ids;
     db.set_search_hits(std::move(ids));
   } else {
     among = candidate_ids(db, q);
     if (among && among->empty()) return {};
+    if (among && !cheaper_by_id(db, among->size(), q)) among.reset();
   }
   auto& s = db.statement(list_sql(q.sort, among.has_value()));
   if (among) s.bind(":ids", json_ids(*among));

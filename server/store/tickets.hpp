@@ -80,8 +80,9 @@ struct TicketQuery {
   int limit = 50;
   std::optional<std::pair<Millis, Id>> after;  ///< keyset cursor: the last row of the last page
   /// When a selective filter (customer, assignee, unassigned, team; or the text) lets through
-  /// at most this many tickets, they are read by id and sorted; past it, the sort order is
-  /// walked (they are dense enough to fill a page soon). Both give the same rows.
+  /// at most this many tickets, and few for the table's size, they are read by id and sorted;
+  /// otherwise the sort order is walked (they are dense enough to fill a page soon). Both give
+  /// the same rows.
   std::size_t max_candidates = 10'000;
 };
 
