@@ -77,6 +77,8 @@ class Connection {
   }
 
  private:
+  friend class RawStatement;  // prepares on db_
+
   std::unique_ptr<std::vector<std::int64_t>> search_hits_ =
       std::make_unique<std::vector<std::int64_t>>();
   SQLite::Database db_;

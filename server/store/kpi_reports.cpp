@@ -1,10 +1,9 @@
 #include "store/kpi_reports.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <limits>
+#include <type_traits>
 
-#include "store/sql_values.hpp"
+#include "store/raw_statement.hpp"
 
 namespace hd::store::kpi {
 namespace {
@@ -14,6 +13,8 @@ using domain::kpi::Metric;
 #define HD_FACT_COLUMNS                                                                        \
   "SELECT metric, at, ticket_id, seq, agent_id, team_id, channel, priority, organization_id, " \
   "created_at, value, business, flags, csat, nps, ces "
+#define HD_HAS_TAG \
+  "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = kpi_facts.ticket_id AND g.tag = :tag) "
 // Every filter is a bound parameter that is NULL (or 0) when unused.
 #define HD_FACT_FILTERS                                                            \
   "AND value < :value_below "                                                      \
@@ -22,14 +23,17 @@ using domain::kpi::Metric;
   "AND (:priority IS NULL OR priority = :priority) "                               \
   "AND (:organization IS NULL OR organization_id = :organization) "                \
   "AND (:agent IS NULL OR agent_id = :agent) "                                     \
-  "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM ticket_tags g "                      \
-  "WHERE g.ticket_id = kpi_facts.ticket_id AND g.tag = :tag)) "                    \
+  "AND (:tag IS NULL OR " HD_HAS_TAG                                               \
+  ") "                                                                             \
   "AND (:gk = 0 OR (:gk = 1 AND agent_id IS :gv) OR (:gk = 2 AND team_id IS :gv) " \
   "OR (:gk = 3 AND channel IS :gv) OR (:gk = 4 AND priority IS :gv) "              \
   "OR (:gk = 5 AND organization_id IS :gv)) "
 
-constexpr const char* kScanFacts = HD_FACT_COLUMNS
-    "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi " HD_FACT_FILTERS;
+// A report's scans read every fact of a metric in the period and filter in code (passes());
+// only the tag, in another table, is tested in SQL.
+#define HD_SCAN "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi "
+constexpr const char* kScanFacts = HD_FACT_COLUMNS HD_SCAN;
+constexpr const char* kScanTaggedFacts = HD_FACT_COLUMNS HD_SCAN "AND " HD_HAS_TAG;
 constexpr const char* kDrillFacts = HD_FACT_COLUMNS
     ", (SELECT subject FROM tickets t WHERE t.id = kpi_facts.ticket_id) "
     "FROM kpi_facts WHERE metric BETWEEN :metric_lo AND :metric_hi AND at >= :lo AND at <= "
@@ -43,7 +47,17 @@ constexpr const char* kOrganizationName = "SELECT name FROM kpi_organizations WH
 constexpr const char* kUserName = "SELECT name FROM users WHERE id = ?";
 constexpr const char* kTeamName = "SELECT name FROM teams WHERE id = ?";
 
-void bind_filter(SQLite::Statement& s, const FactFilter& f, Millis value_below) {
+template <class T>
+void bind_optional(RawStatement& s, const char* name, const std::optional<T>& value) {
+  if (!value)
+    s.bind_null(name);
+  else if constexpr (std::is_integral_v<T>)
+    s.bind(name, static_cast<std::int64_t>(*value));
+  else
+    s.bind(name, *value);
+}
+
+void bind_filter(RawStatement& s, const FactFilter& f, Millis value_below) {
   s.bind(":value_below", value_below);
   bind_optional(s, ":team", f.team);
   bind_optional(s, ":channel", f.channel);
@@ -55,30 +69,45 @@ void bind_filter(SQLite::Statement& s, const FactFilter& f, Millis value_below) 
     bind_optional(s, ":organization", f.organization);
   bind_optional(s, ":agent", f.agent);
   bind_optional(s, ":tag", f.tag);
-  s.bind(":gk", f.group_restricted ? static_cast<int>(f.group_by) : 0);
+  s.bind(":gk", f.group_restricted ? static_cast<std::int64_t>(f.group_by) : 0);
   bind_optional(s, ":gv", f.group_value);
 }
 
-FactRow read_row(SQLite::Statement& s) {
+/// HD_FACT_FILTERS but the tag, in code.
+bool passes(const FactFilter& f, const FactRow& r, Millis value_below) {
+  if (r.fact.value >= value_below || f.unknown_organization) return false;
+  if (f.team && r.team != f.team) return false;
+  if (f.channel && r.channel != *f.channel) return false;
+  if (f.priority && r.priority != *f.priority) return false;
+  if (f.organization && r.organization != f.organization) return false;
+  if (f.agent && r.fact.agent != f.agent) return false;
+  return !f.group_restricted || domain::kpi::group_key(r, f.group_by) == f.group_value;
+}
+
+FactRow read_row(const RawStatement& s) {
+  auto optional_int64 = [&](int i) -> std::optional<std::int64_t> {
+    if (s.is_null(i)) return std::nullopt;
+    return s.int64(i);
+  };
+  auto small = [&](int i) -> std::optional<int> {
+    if (s.is_null(i)) return std::nullopt;
+    return static_cast<int>(s.int64(i));
+  };
   FactRow r;
   auto& f = r.fact;
-  f.metric = static_cast<Metric>(s.getColumn(0).getInt());
-  f.at = s.getColumn(1).getInt64();
-  r.ticket_id = s.getColumn(2).getInt64();
-  f.seq = s.getColumn(3).getInt64();
-  f.agent = optional_id(s.getColumn(4));
-  r.team = optional_id(s.getColumn(5));
-  r.channel = s.getColumn(6).getInt();
-  r.priority = s.getColumn(7).getInt();
-  r.organization = optional_id(s.getColumn(8));
-  r.created_at = s.getColumn(9).getInt64();
-  f.value = s.getColumn(10).getInt64();
-  f.business = s.getColumn(11).getInt64();
-  f.flags = s.getColumn(12).getInt();
-  auto small = [&](int i) -> std::optional<int> {
-    if (s.getColumn(i).isNull()) return std::nullopt;
-    return s.getColumn(i).getInt();
-  };
+  f.metric = static_cast<Metric>(s.int64(0));
+  f.at = s.int64(1);
+  r.ticket_id = s.int64(2);
+  f.seq = s.int64(3);
+  f.agent = optional_int64(4);
+  r.team = optional_int64(5);
+  r.channel = static_cast<int>(s.int64(6));
+  r.priority = static_cast<int>(s.int64(7));
+  r.organization = optional_int64(8);
+  r.created_at = s.int64(9);
+  f.value = s.int64(10);
+  f.business = s.int64(11);
+  f.flags = static_cast<int>(s.int64(12));
   f.csat = small(13);
   f.nps = small(14);
   f.ces = small(15);
@@ -98,13 +127,15 @@ std::string name_of(Connection& db, const char* sql, Id id) {
 
 void scan_facts(Connection& db, Metric metric, Millis lo, Millis hi, Millis value_below,
                 const FactFilter& filter, const std::function<void(const FactRow&)>& each) {
-  auto& s = db.statement(kScanFacts);
-  s.bind(":metric", static_cast<int>(metric));
+  RawStatement s(db, filter.tag ? kScanTaggedFacts : kScanFacts);
+  s.bind(":metric", static_cast<std::int64_t>(metric));
   s.bind(":lo", lo);
   s.bind(":hi", hi);
-  bind_filter(s, filter, value_below);
-  while (s.executeStep()) each(read_row(s));
-  s.reset();
+  if (filter.tag) s.bind(":tag", *filter.tag);
+  while (s.step()) {
+    const FactRow row = read_row(s);
+    if (passes(filter, row, value_below)) each(row);
+  }
 }
 
 void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
@@ -125,7 +156,7 @@ void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFi
 FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,
                      Millis value_below, bool need_nps, bool need_ces, const FactFilter& filter,
                      const std::optional<FactCursor>& after, int limit) {
-  auto& s = db.statement(kDrillFacts);
+  RawStatement s(db, kDrillFacts);
   s.bind(":metric_lo", metric_lo);
   s.bind(":metric_hi", metric_hi);
   s.bind(":lo", lo);
@@ -133,7 +164,7 @@ FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Mi
   bind_filter(s, filter, value_below);
   s.bind(":need_nps", need_nps ? 1 : 0);
   s.bind(":need_ces", need_ces ? 1 : 0);
-  if (after) {
+  if (after) {  // unbound, the cursor's parameters are NULL: the first page
     s.bind(":after_metric", std::get<0>(*after));
     s.bind(":after_at", std::get<1>(*after));
     s.bind(":after_ticket", std::get<2>(*after));
@@ -141,11 +172,10 @@ FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Mi
   }
   s.bind(":limit", limit);
   FactPage page;
-  while (s.executeStep()) {
+  while (s.step()) {
     page.rows.push_back(read_row(s));
-    page.subjects.push_back(s.getColumn(16).getString());
+    page.subjects.push_back(s.text(16));
   }
-  s.reset();
   return page;
 }
 

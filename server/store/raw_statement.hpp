@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "store/connection.hpp"
+
+struct sqlite3_stmt;
+
+namespace hd::store {
+
+/// A statement read through SQLite's C API, for scans of many rows: SQLiteCpp builds a Column
+/// object per value read (a shared_ptr copy each). Prepared per use, finalized on destruction;
+/// used by one thread, like its connection.
+/// REQUIRES: `sql` is a named constant of store/ (never built from input).
+class RawStatement {
+ public:
+  RawStatement(Connection& db, std::string_view sql);
+  ~RawStatement();
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+
+  /// Binds by parameter name (":name"); a name the statement lacks is a programming error.
+  void bind(const char* name, std::int64_t value);
+  void bind(const char* name, const std::string& text);
+  void bind_null(const char* name);
+
+  /// The next row; false when there is none. Throws SQLite::Exception on an error.
+  bool step();
+
+  bool is_null(int column) const;
+  std::int64_t int64(int column) const;
+  std::string text(int column) const;
+
+ private:
+  int index_of(const char* name) const;
+
+  Connection& db_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+}  // namespace hd::store
