@@ -692,9 +692,8 @@ void require_stream(const http::Context& ctx) {
     throw http::Problem(503, "unavailable", "This connection can't carry a download.");
 }
 
-boost::asio::awaitable<http::Response> get_kpis_csv(Services* s, http::Context ctx) {
-  co_await authorize(*s, ctx, Role::supervisor);
-  auto q = parse_query(ctx, false, false);
+boost::asio::awaitable<http::Response> answer_report_csv(Services* s, http::Context ctx,
+                                                         ReportQuery q, std::string file_name) {
   require_stream(ctx);
   auto csv = std::make_shared<ReportCsv>();
   csv->report = co_await load_figures(s, q);
@@ -704,7 +703,20 @@ boost::asio::awaitable<http::Response> get_kpis_csv(Services* s, http::Context c
   *ctx.keep_stream = [shared, chunked](boost::beast::tcp_stream& stream) {
     return stream_report_csv(shared, &stream, chunked);
   };
-  co_return csv_response(ctx.request, "kpis.csv");
+  co_return csv_response(ctx.request, file_name);
+}
+
+boost::asio::awaitable<http::Response> get_kpis_csv(Services* s, http::Context ctx) {
+  co_await authorize(*s, ctx, Role::supervisor);
+  auto q = parse_query(ctx, false, false);
+  co_return co_await answer_report_csv(s, std::move(ctx), std::move(q), "kpis.csv");
+}
+
+boost::asio::awaitable<http::Response> get_my_kpis_csv(Services* s, http::Context ctx) {
+  const auto who = co_await authorize(*s, ctx, Role::agent);
+  auto q = parse_query(ctx, false, true);
+  q.filter.agent = who.user_id;  // as get_my_kpis
+  co_return co_await answer_report_csv(s, std::move(ctx), std::move(q), "my-kpis.csv");
 }
 
 boost::asio::awaitable<http::Response> get_kpi_tickets_csv(Services* s, http::Context ctx) {
@@ -795,6 +807,7 @@ void add_kpi_routes(http::Router& router, Services& services) {
   route(router, bh::verb::get, "/api/v1/kpis", services, get_kpis);
   route(router, bh::verb::get, "/api/v1/kpis/me", services, get_my_kpis);
   route(router, bh::verb::get, "/api/v1/kpis.csv", services, get_kpis_csv);
+  route(router, bh::verb::get, "/api/v1/kpis/me.csv", services, get_my_kpis_csv);
   route(router, bh::verb::get, "/api/v1/kpis/tickets", services, get_kpi_tickets);
   route(router, bh::verb::get, "/api/v1/kpis/tickets.csv", services, get_kpi_tickets_csv);
   route(router, bh::verb::get, "/api/v1/kpi-targets", services, list_kpi_targets);

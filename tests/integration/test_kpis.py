@@ -627,25 +627,23 @@ def number(cell: str):
     return None if cell == "" else float(cell)
 
 
-def test_csv_report_says_what_the_json_report_says(imported):
-    srv, sup, tickets = imported
-    q = f"from={FROM}&to={TO}&group_by=team&interval=month&tz=Europe/Berlin"
-    expect(put(sup, "/api/v1/kpi-targets", {"figure": "sla.resolution", "value": 80}), 200)
-    body = expect(sup.get(f"/api/v1/kpis?{q}"), 200)
-    rows = csv_rows(sup.get(f"/api/v1/kpis.csv?{q}"))
+def report_csv_cells(body: dict, rows: list, group_by: str, interval: str) -> dict:
+    """The CSV's cells keyed (group id, group name, period, start, end) -> figure -> cell, after
+    checking it has exactly the JSON report's groups and periods, and each figure's value, n
+    and interval."""
     assert rows[0] == CSV_HEADER
     want = {}
     for g in body["groups"]:
-        key = (str(g["key"]["id"]) if g["key"]["id"] is not None else "", g["key"]["name"] or "")
-        want[key + ("total", ref.ms(FROM), ref.ms(TO))] = g["figures"]
+        key = ("", "") if g["key"] is None else (
+            str(g["key"]["id"]) if g["key"]["id"] is not None else "", g["key"]["name"] or "")
+        want[key + ("total", ref.ms(body["from"]), ref.ms(body["to"]))] = g["figures"]
         for s in g["series"]:
-            want[key + ("month", ref.ms(s["start"]), ref.ms(s["end"]))] = s["figures"]
-    assert len(body["groups"]) > 2 and len(body["groups"][0]["series"]) >= 3
+            want[key + (interval, ref.ms(s["start"]), ref.ms(s["end"]))] = s["figures"]
     seen = {}
     for r in rows[1:]:
         assert len(r) == len(CSV_HEADER), r
         cell = dict(zip(CSV_HEADER, r))
-        assert cell["group_by"] == "team"
+        assert cell["group_by"] == group_by
         k = (cell["group_id"], cell["group_name"], cell["period"], ref.ms(cell["start"]), ref.ms(cell["end"]))
         seen.setdefault(k, {})[cell["figure"]] = cell
     assert set(seen) == set(want)
@@ -658,12 +656,47 @@ def test_csv_report_says_what_the_json_report_says(imported):
             assert close(number(c["value"]), value), f"{k} {name}: {c['value']} != {value}"
             assert int(c["n"]) == n, f"{k} {name}.n"
             assert close([number(c["ci_low"]), number(c["ci_high"])] if c["ci_low"] else None, ci), name
+    return {k: (want[k], seen[k]) for k in want}
+
+
+def test_csv_report_says_what_the_json_report_says(imported):
+    srv, sup, tickets = imported
+    q = f"from={FROM}&to={TO}&group_by=team&interval=month&tz=Europe/Berlin"
+    expect(put(sup, "/api/v1/kpi-targets", {"figure": "sla.resolution", "value": 80}), 200)
+    body = expect(sup.get(f"/api/v1/kpis?{q}"), 200)
+    assert len(body["groups"]) > 2 and len(body["groups"][0]["series"]) >= 3
+    cells = report_csv_cells(body, csv_rows(sup.get(f"/api/v1/kpis.csv?{q}")), "team", "month")
+    for k, (figures, got) in cells.items():
         target = got["sla.resolution"]
         assert number(target["target"]) == 80
         sla = figures["sla"]["resolution"]
         assert target["met"] == ("" if sla["value"] is None else str(sla["value"] >= 80).lower())
         assert got["csat"]["low_confidence"] == str(figures["csat"]["n"] < 30).lower()
         assert got["volume"]["low_confidence"] == "false"  # a count, not a sample
+
+
+def test_an_agents_own_csv_says_what_their_own_report_says(imported):
+    srv, sup, tickets = imported
+    agent = srv.client()
+    expect(agent.login("agent@x.test", PASSWORD), 200)
+    # A ticket this agent answers now: its first response is credited to them, not to others.
+    ticket = expect(agent.post("/api/v1/tickets", json={
+        "subject": "Own figures", "body": "Hello", "customer": {"email": uniq("mine") + "@example.com"}}), 201)
+    expect(agent.post(f"/api/v1/tickets/{ticket['id']}/messages", json={"body": "On it"}), 201)
+    day = 86_400
+    frm = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() - day))
+    to = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() + 2 * day))
+    q = f"from={frm}&to={to}&interval=day"
+    body = expect(agent.get(f"/api/v1/kpis/me?{q}"), 200)
+    assert body["groups"][0]["figures"]["first_response"]["calendar"]["n"] == 1
+    cells = report_csv_cells(body, csv_rows(agent.get(f"/api/v1/kpis/me.csv?{q}")), "", "day")
+    assert len(cells) == 4  # the total and three days
+    everyone = expect(sup.get(f"/api/v1/kpis?{q}"), 200)["groups"][0]["figures"]
+    assert everyone["volume"]["n"] >= body["groups"][0]["figures"]["volume"]["n"]
+    # Refused like the JSON report, before any row.
+    problem(srv.client().get(f"/api/v1/kpis/me.csv?{q}"), 401)
+    p = problem(agent.get(f"/api/v1/kpis/me.csv?{q}&group_by=team"), 400)
+    assert p["errors"][0]["field"] == "group_by"
 
 
 def test_csv_drill_down_holds_every_item_across_pages(imported):
