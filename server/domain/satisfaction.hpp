@@ -43,10 +43,13 @@ inline SurveyOutcome outcome_of(const SurveyAnswer& answer, int reopen_at_or_bel
 
 /// Whether a survey in `state`, expiring at `expires_at`, can still be answered at `now`: the
 /// one rule for the survey page, its API and the store. errc::conflict when it was answered
-/// already; errc::gone when it expired, was cancelled by a reopen, or never went out.
+/// already; errc::gone when it expired or was cancelled by a reopen. A survey still
+/// `preparing` has a link only in a mail handed to the mail server, whose acceptance a crash
+/// may have kept from being recorded: that link works.
 inline result<void> can_answer(SurveyState state, std::optional<Millis> expires_at, Millis now) {
   if (state == SurveyState::answered) return errc::conflict;
-  if (state != SurveyState::sent || (expires_at && now >= *expires_at)) return errc::gone;
+  const bool went_out = state == SurveyState::sent || state == SurveyState::preparing;
+  if (!went_out || (expires_at && now >= *expires_at)) return errc::gone;
   return {};
 }
 

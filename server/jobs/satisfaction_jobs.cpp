@@ -80,10 +80,10 @@ void satisfaction_check(Context& c, const store::SatisfactionCheck& job) {
   deliver(c.sender, mail);
   c.db.write_blocking([&](store::Tx& tx) {
     const auto now = c.clock.now_ms();
-    if (store::mark_survey_sent(tx, survey->survey.id, now,
-                                now + c.settings.survey.reminder_after_ms,
-                                now + c.settings.survey.expire_after_ms, c.policy))
-      store::record_mail(tx, ticket_id, "satisfaction_check", mail.to, mail.message_id, now);
+    store::mark_survey_sent(tx, survey->survey.id, now, now + c.settings.survey.reminder_after_ms,
+                            now + c.settings.survey.expire_after_ms, c.policy);
+    // Sent, whatever the survey became meanwhile (answered through its link, or cancelled).
+    store::record_mail(tx, ticket_id, "satisfaction_check", mail.to, mail.message_id, now);
     return 0;
   });
 }

@@ -129,10 +129,10 @@ void set_survey_state(Tx& tx, Id survey_id, domain::SurveyState state) {
   s.exec();
 }
 
-void mark_survey_row_sent(Tx& tx, Id survey_id, Millis now, Millis expires_at) {
+void mark_survey_row_sent(Tx& tx, Id survey_id, Millis now, std::optional<Millis> expires_at) {
   auto& s = tx.connection().statement(kMarkSent);
   s.bind(1, now);
-  s.bind(2, expires_at);
+  bind_optional(s, 2, expires_at);
   s.bind(3, survey_id);
   s.exec();
 }

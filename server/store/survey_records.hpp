@@ -48,7 +48,7 @@ void put_survey_token(Tx& tx, Id survey_id, const char* purpose, const std::stri
                       Millis now);
 
 void set_survey_state(Tx& tx, Id survey_id, domain::SurveyState state);
-void mark_survey_row_sent(Tx& tx, Id survey_id, Millis now, Millis expires_at);
+void mark_survey_row_sent(Tx& tx, Id survey_id, Millis now, std::optional<Millis> expires_at);
 void mark_reminded(Tx& tx, Id survey_id, Millis now);
 void record_survey_answer(Tx& tx, Id survey_id, const domain::SurveyAnswer& answer, Millis now);
 

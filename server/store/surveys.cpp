@@ -66,18 +66,29 @@ std::optional<SurveyContext> prepare_survey(Tx& tx, Id ticket_id, int episode, M
   return load_survey(db, *survey_id);
 }
 
+namespace {
+// The survey's mail went out: the survey is sent and counts as sent, and its ticket waits for
+// the answer in follow_up.
+void record_survey_sent(Tx& tx, const SurveyContext& c, Millis now,
+                        std::optional<Millis> expires_at, const TicketPolicy& policy) {
+  mark_survey_row_sent(tx, c.survey.id, now, expires_at);
+  change_status(tx, c.ticket.id, Status::follow_up, "satisfaction check sent", kSystem, now,
+                policy);
+  kpi::on_survey_sent(tx, c.ticket, c.survey.id, c.survey.episode, now);
+}
+}  // namespace
+
 bool mark_survey_sent(Tx& tx, Id survey_id, Millis now, Millis reminder_at, Millis expires_at,
                       const TicketPolicy& policy) {
   auto c = load_survey(tx.connection(), survey_id);
+  // Answered already: its link came while this was being recorded (answer_survey recorded it).
+  if (c.survey.state != SurveyState::preparing) return false;
   if (c.ticket.life.status != Status::resolved ||
       c.ticket.life.resolution_episode != c.survey.episode) {
     set_survey_state(tx, survey_id, SurveyState::cancelled);
     return false;
   }
-  mark_survey_row_sent(tx, survey_id, now, expires_at);
-  change_status(tx, c.ticket.id, Status::follow_up, "satisfaction check sent", kSystem, now,
-                policy);
-  kpi::on_survey_sent(tx, c.ticket, survey_id, c.survey.episode, now);
+  record_survey_sent(tx, c, now, expires_at, policy);
   if (reminder_at < expires_at) enqueue(tx, SurveyReminder{survey_id}, reminder_at, now);
   enqueue(tx, SurveyExpire{survey_id}, expires_at, now);
   return true;
@@ -124,6 +135,11 @@ AnswerResult answer_survey(Tx& tx, const std::string& token_hash,
                   open.error() == errc::conflict
                       ? "This survey was answered already. Thank you!"
                       : "This survey is closed: it expired or the ticket was reopened.");
+  // Its link reached the customer, so the mail went out, though a crash (or the moment
+  // between the mail server's acceptance and its record) left it unrecorded: record it now,
+  // and the job, retried, finds the ticket moved on and sends nothing more.
+  if (c.survey.state == SurveyState::preparing)
+    record_survey_sent(tx, c, now, std::nullopt, policy);
   record_survey_answer(tx, c.survey.id, answer, now);
   kpi::on_survey_answered(tx, c.survey.id, now, answer.csat, answer.nps, answer.ces);
   json::object data{

@@ -698,13 +698,13 @@ def test_notification_message_ids_are_unique_across_episodes(private_loop):
 # ------------------------------------------------------- crash after the mail server said yes
 
 
-def test_crash_after_the_mail_server_accepted_resends_the_same_mail_and_link(private_loop):
-    """The survey mail is recorded (token, Message-ID) before it is handed over. A crash after
-    the mail server accepted it but before the server marked it sent makes the retry send the
-    *same* mail: same Message-ID, same link, and the link in the first copy works."""
+def crash_after_the_mail_server_accepted(lp: Loop, subject: str,
+                                         before_revive: Callable[[str], None] = lambda email: None):
+    """Resolves a ticket and kills the server after the mail server accepted its survey mail
+    but before the server recorded it as sent; `before_revive(email)` runs while it is down.
+    Returns an admin client, the ticket and the first survey mail."""
     import sqlite3
 
-    lp = private_loop()
     token = expect(lp.admin.post("/api/v1/tokens", {"name": "crash", "role": "admin"}), 201)["token"]
     admin = lp.srv.client(token=token)
     locked = threading.Event()
@@ -722,7 +722,7 @@ def test_crash_after_the_mail_server_accepted_resends_the_same_mail_and_link(pri
         locked.set()
 
     lp.sink.on_accept = hold_the_database
-    t, _ = lp.resolved_ticket(subject="Crash after acceptance")
+    t, _ = lp.resolved_ticket(subject=subject)
     email = t["customer"]["email"]
     first = lp.sink.wait_for(survey_mails_to(email), timeout=15)[0]
     assert locked.wait(5)
@@ -732,8 +732,18 @@ def test_crash_after_the_mail_server_accepted_resends_the_same_mail_and_link(pri
     lp.sink.on_accept = None
     lock_holder[0].execute("ROLLBACK")
     lock_holder[0].close()
+    before_revive(email)
     lp.srv.revive()
+    return admin, t, first
 
+
+def test_crash_after_the_mail_server_accepted_resends_the_same_mail_and_link(private_loop):
+    """The survey mail is recorded (token, Message-ID) before it is handed over. A crash after
+    the mail server accepted it but before the server marked it sent makes the retry send the
+    *same* mail: same Message-ID, same link, and the link in the first copy works."""
+    lp = private_loop()
+    admin, t, first = crash_after_the_mail_server_accepted(lp, "Crash after acceptance")
+    email = t["customer"]["email"]
     mails = lp.sink.wait_for(survey_mails_to(email), count=2, timeout=15)
     assert len(mails) == 2, mails
     second = mails[1]
@@ -746,6 +756,37 @@ def test_crash_after_the_mail_server_accepted_resends_the_same_mail_and_link(pri
     assert expect(lp.anon.get(f"/api/v1/surveys/{survey_token(first)}"), 200)["state"] == "sent"
     expect(lp.anon.post(f"/api/v1/surveys/{survey_token(first)}", {"csat": 5, "resolved": True}),
            200)
+    assert get_ticket(admin, t["id"])["status"] == "closed"
+
+
+def test_the_first_link_answers_while_the_resend_cannot_go_out(private_loop):
+    """The same crash, then the mail server refuses the resend for good: the survey was never
+    recorded as sent, yet the customer holds a mail with a working link. Answering it records
+    the survey as sent and answered; the job, retried, sends nothing more."""
+    lp = private_loop()
+
+    def refuse(email: str):
+        lp.sink.refused[email] = f"550 5.2.2 <{email}>: Mailbox full"
+
+    admin, t, first = crash_after_the_mail_server_accepted(lp, "Resend refused", refuse)
+    token = survey_token(first)
+    wait_until(lambda: (check_job(admin, t["id"]) or {}).get("state") == "dead", timeout=15,
+               what="the refused resend to end the job")
+    assert get_ticket(admin, t["id"])["status"] == "resolved"  # never recorded as sent
+    assert expect(lp.anon.get(f"/api/v1/surveys/{token}"), 200)["state"] == "preparing"
+    answered = expect(lp.anon.post(f"/api/v1/surveys/{token}", {"csat": 4, "resolved": True}), 200)
+    assert answered["state"] == "answered"
+    assert get_ticket(admin, t["id"])["status"] == "closed"
+    assert event_types(admin, t["id"])[-3:] == ["status", "survey_answered", "status"]
+    problem(lp.anon.post(f"/api/v1/surveys/{token}", {"csat": 1, "resolved": False}), 409, "conflict")
+    # The mailbox has room again and an admin retries the job: the ticket moved on, nothing is sent.
+    del lp.sink.refused[t["customer"]["email"]]
+    job = check_job(admin, t["id"])
+    expect(admin.post(f"/api/v1/jobs/{job['id']}/retry", {}), 200)
+    wait_until(lambda: check_job(admin, t["id"])["state"] == "done", timeout=15,
+               what="the retried job to finish")
+    assert len(lp.sink.matching(survey_mails_to(t["customer"]["email"]))) == 1
+    assert expect(lp.anon.get(f"/api/v1/surveys/{token}"), 200)["state"] == "answered"
     assert get_ticket(admin, t["id"])["status"] == "closed"
 
 
