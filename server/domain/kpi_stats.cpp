@@ -6,22 +6,30 @@
 
 namespace hd::domain::kpi {
 
-Millis nearest_rank(const std::vector<Millis>& sorted, int percent) {
-  assert(!sorted.empty() && percent > 0 && percent <= 100);
-  // ceil(percent * n / 100) in integers: no floating point near a whole rank.
-  const auto n = static_cast<std::int64_t>(sorted.size());
-  const std::int64_t rank = (percent * n + 99) / 100;
-  return sorted[static_cast<std::size_t>(rank - 1)];
+namespace {
+/// The 0-based index of rank ceil(percent * n / 100), in integers: no floating point near a
+/// whole rank. REQUIRES: n > 0; 0 < percent <= 100.
+std::size_t rank_index(std::size_t n, int percent) {
+  assert(n > 0 && percent > 0 && percent <= 100);
+  const auto rank = (static_cast<std::int64_t>(percent) * static_cast<std::int64_t>(n) + 99) / 100;
+  return static_cast<std::size_t>(rank - 1);
 }
+}  // namespace
 
 Distribution describe(std::vector<Millis>& values) {
   Distribution d;
   d.n = static_cast<std::int64_t>(values.size());
   if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
-  d.median = nearest_rank(values, 50);
-  d.p90 = nearest_rank(values, 90);
-  d.max = values.back();
+  // Two selections instead of a sort: linear, where sorting a million durations was a tenth
+  // of a report's time. The p90 rank is at or past the median's, so its selection needs only
+  // what lies after the median.
+  const auto median = values.begin() + static_cast<std::ptrdiff_t>(rank_index(values.size(), 50));
+  std::nth_element(values.begin(), median, values.end());
+  d.median = *median;
+  const auto p90 = values.begin() + static_cast<std::ptrdiff_t>(rank_index(values.size(), 90));
+  if (p90 != median) std::nth_element(median + 1, p90, values.end());
+  d.p90 = *p90;
+  d.max = *std::max_element(p90, values.end());
   std::int64_t sum = 0;
   for (const Millis v : values) sum += v;
   d.mean = static_cast<double>(sum) / static_cast<double>(d.n);

@@ -12,11 +12,6 @@ namespace hd::domain::kpi {
 /// The z of a two-sided 95% interval, used by every interval the reports show.
 inline constexpr double kZ95 = 1.959963984540054;
 
-/// The value at rank ceil(percent/100 * n) of `sorted` (1-based): the "nearest rank" percentile
-/// of KPIS.md, so the median of an even count is the lower middle value.
-/// REQUIRES: `sorted` ascending and not empty; 0 < percent <= 100.
-Millis nearest_rank(const std::vector<Millis>& sorted, int percent);
-
 /// Median, p90, mean and maximum of a sample of durations; empty fields when n is 0.
 struct Distribution {
   std::int64_t n = 0;
@@ -24,7 +19,9 @@ struct Distribution {
   std::optional<double> mean;  ///< sum / n in milliseconds (the sum is exact, in integers)
 };
 
-/// Describes `values`, sorting them in place.
+/// Describes `values`, reordering them. Median and p90 are "nearest rank" percentiles (KPIS.md):
+/// the value at rank ceil(percent/100 * n), 1-based, so the median of an even count is the
+/// lower middle value.
 Distribution describe(std::vector<Millis>& values);
 
 /// A proportion in percent with its 95% Wilson score interval; empty fields when n is 0.

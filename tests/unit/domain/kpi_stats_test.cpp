@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace hd::domain;
 using namespace hd::domain::kpi;
@@ -32,6 +34,23 @@ TEST_CASE("nearest-rank percentiles: odd, even, single") {
   CHECK(*d.median == 7);
   CHECK(*d.p90 == 7);
   CHECK(*d.mean == 7.0);
+}
+
+TEST_CASE("median, p90 and max agree with a sorted copy on random samples") {
+  std::mt19937_64 random(20261201);
+  for (int round = 0; round < 300; ++round) {
+    const auto n = static_cast<std::size_t>(1 + random() % 400);
+    std::vector<Millis> values(n);
+    for (auto& v : values) v = static_cast<Millis>(random() % (round % 2 ? 20 : 1'000'000));
+    auto sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    auto at_rank = [&](std::size_t percent) { return sorted[(percent * n + 99) / 100 - 1]; };
+    const auto d = describe(values);
+    CAPTURE(n);
+    CHECK(*d.median == at_rank(50));
+    CHECK(*d.p90 == at_rank(90));
+    CHECK(*d.max == sorted.back());
+  }
 }
 
 TEST_CASE("an empty sample has n = 0 and no values") {
