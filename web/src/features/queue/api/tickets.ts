@@ -25,15 +25,6 @@ export async function countTickets(query: Query, signal?: AbortSignal): Promise<
   return { n: page.items.length, capped: !!page.next_cursor };
 }
 
-/** Whether the server filters by SLA (`sla=due_soon|breached`); asked once. */
-let slaSupport: Promise<boolean> | null = null;
-export function supportsSla(): Promise<boolean> {
-  slaSupport ??= get<Page<Ticket>>(apiUrl('tickets', { sla: 'breached', limit: 1 }))
-    .then(() => true)
-    .catch(() => false);
-  return slaSupport;
-}
-
 /** PATCH with If-Match; returns the new ticket (also cached). 412 rejects with an ApiError. */
 export async function patchTicket(t: Ticket, body: Partial<Pick<Ticket, 'priority' | 'assignee_id' | 'team_id' | 'tags'>>): Promise<Ticket> {
   const next = await send<Ticket>('PATCH', apiUrl(`tickets/${t.id}`), body, { 'If-Match': `"${t.version}"` });

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { href, location, navigate } from '@/lib/router';
 import { currentUser } from '@/lib/session';
 import { useStore } from '@/lib/store';
-import { counts, slaViews, watchCounts } from '../state/counts';
+import { counts, watchCounts } from '../state/counts';
 import { deleteSavedView, listSavedViews } from '../api/views';
 import { VIEWS, type SavedView } from '../state/views';
 
@@ -12,7 +12,6 @@ export function QueueSidebar({ onNavigate }: { onNavigate?: () => void }) {
   const user = useStore(currentUser);
   const loc = useStore(location);
   const c = useStore(counts);
-  const sla = useStore(slaViews);
   const [saved, setSaved] = useState<SavedView[]>([]);
 
   useEffect(() => (user ? watchCounts(user) : undefined), [user?.id]);
@@ -37,7 +36,7 @@ export function QueueSidebar({ onNavigate }: { onNavigate?: () => void }) {
     <nav class="views" aria-label="Views">
       <h2 class="views__title">Views</h2>
       <ul>
-        {VIEWS.filter((v) => !v.uncounted && (!v.sla || sla) && v.query(user)).map((v) => {
+        {VIEWS.filter((v) => !v.uncounted && v.query(user)).map((v) => {
           const path = `/views/${v.id}`;
           const n = c[v.key];
           const active = loc.path === path && !loc.query.toString();

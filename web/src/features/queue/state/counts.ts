@@ -3,12 +3,11 @@
 import { invalidated } from '@/lib/cache';
 import { createStore } from '@/lib/store';
 import type { User } from '@/lib/types';
-import { countTickets, supportsSla, type Count } from '../api/tickets';
+import { countTickets, type Count } from '../api/tickets';
 import { getViewCounts } from '../api/views';
 import { VIEWS } from './views';
 
 export const counts = createStore<Record<string, Count>>({});
-export const slaViews = createStore(false);
 
 const MIN_GAP_MS = 5_000;
 let last = 0;
@@ -17,15 +16,13 @@ let serverCounts = true;
 
 async function refreshCounts(user: User): Promise<void> {
   last = Date.now();
-  const sla = await supportsSla();
-  slaViews.set(sla);
   const next: Record<string, Count> = {};
   if (serverCounts) {
     const got = await getViewCounts().catch(() => undefined);
     if (got === null) serverCounts = false;
     else if (got) for (const c of got) next[c.key] = { n: c.count, capped: false };
   }
-  const missing = VIEWS.filter((v) => !v.uncounted && (!v.sla || sla) && !(v.key in next));
+  const missing = VIEWS.filter((v) => !v.uncounted && !(v.key in next));
   const results = await Promise.allSettled(
     missing.map(async (v) => {
       const q = v.query(user);

@@ -9,8 +9,6 @@ export interface ViewDef {
   label: string;
   /** The list query, or null when the view does not apply (e.g. "My team" without a team). */
   query(user: User, now?: number): Query | null;
-  /** Only shown when the server filters by SLA. */
-  sla?: boolean;
   /** Not counted in the side bar. */
   uncounted?: boolean;
 }
@@ -28,8 +26,8 @@ export const VIEWS: ViewDef[] = [
     id: 'recent', key: 'recently_updated', label: 'Recently updated',
     query: (_u, now = Date.now()) => ({ updated_after: new Date(now - 86_400_000).toISOString().slice(0, 13) + ':00:00Z', sort: '-updated_at' }),
   },
-  { id: 'due-soon', key: 'sla_due_soon', label: 'SLA due soon', query: () => ({ sla: 'due_soon', status: OPEN_OR_PENDING }), sla: true },
-  { id: 'breached', key: 'sla_breached', label: 'SLA breached', query: () => ({ sla: 'breached', status: OPEN_OR_PENDING }), sla: true },
+  { id: 'due-soon', key: 'sla_due_soon', label: 'SLA due soon', query: () => ({ sla: 'due_soon', status: OPEN_OR_PENDING }) },
+  { id: 'breached', key: 'sla_breached', label: 'SLA breached', query: () => ({ sla: 'breached', status: OPEN_OR_PENDING }) },
   // Any query from the URL (saved views and links): no base of its own.
   { id: 'custom', key: 'custom', label: 'Tickets', query: () => ({}), uncounted: true },
 ];
