@@ -126,9 +126,15 @@ constexpr std::array<const char*, 2> kIdsOfCustomer{HD_IDS_WHERE("customer_id = 
 constexpr std::array<const char*, 2> kIdsDueBetween{
     HD_IDS_WHERE("sla_next_due_at >= ?1 AND sla_next_due_at < ?4"),
     HD_IDS_ANY("sla_next_due_at >= ?1 AND sla_next_due_at < ?4")};
-// Of some statuses only (never "any": that is every ticket): for "breached", whose outcome
-// columns have no index of their own.
-constexpr std::array<const char*, 2> kIdsOfStatus{HD_IDS_WHERE("1"), nullptr};
+// "Breached": of some statuses, every ticket of those (an outcome column with its status has
+// no index); of any status, the breached ones (partial indexes hold only them) and those past
+// their next due time ?1.
+constexpr std::array<const char*, 2> kIdsBreached{
+    HD_IDS_WHERE("1"),
+    "SELECT id FROM tickets WHERE first_response_outcome = 'breached' "
+    "UNION SELECT id FROM tickets WHERE next_reply_outcome = 'breached' "
+    "UNION SELECT id FROM tickets WHERE resolution_outcome = 'breached' "
+    "UNION SELECT id FROM tickets WHERE sla_next_due_at < ?1 LIMIT ?3"};
 constexpr std::array<const char*, 2> kIdsOfCustomerEmail{
     HD_IDS_WHERE("customer_id = (SELECT id FROM customers WHERE email = ?1)"),
     HD_IDS_ANY("customer_id = (SELECT id FROM customers WHERE email = ?1)")};
@@ -208,8 +214,10 @@ std::optional<std::vector<Id>> candidate_ids(Connection& db, const TicketQuery& 
       s.bind(1, q.sla_due_between->first);
       s.bind(4, q.sla_due_between->second);
     };
-  } else if (q.sla_breached_at && !q.statuses.empty()) {
-    sql = &kIdsOfStatus;
+  } else if (q.sla_breached_at) {
+    sql = &kIdsBreached;
+    if (q.statuses.empty())
+      bind_key = [&q](SQLite::Statement& s) { s.bind(1, *q.sla_breached_at); };
   } else {
     return std::nullopt;
   }
