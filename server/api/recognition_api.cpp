@@ -2,6 +2,7 @@
 // from the KPI engine, ranked only where the intervals allow (supervisors see everyone, an
 // agent their own line); and kudos a supervisor sends, which the agent sees (live, too).
 #include <algorithm>
+#include <array>
 #include <boost/json/serialize.hpp>
 
 #include "api/auth.hpp"
@@ -61,7 +62,10 @@ struct AgentFigures {
 std::vector<AgentFigures> load_agents(store::Connection& db, Millis from, Millis to) {
   const std::vector<Millis> bounds{from, to};
   kpi::ReportBuilder builder(bounds, kpi::GroupBy::agent, false);
-  store::kpi::feed_report(db, bounds, {}, builder);
+  // Only what the figures below count: CSAT, first response and one-touch (first resolutions).
+  constexpr std::array kShown{kpi::Metric::first_response, kpi::Metric::first_resolution,
+                              kpi::Metric::survey_answer};
+  store::kpi::feed_report(db, bounds, {}, builder, kShown);
   std::vector<AgentFigures> out;
   for (auto& g : builder.finish()) {
     if (!g.key) continue;  // figures credited to nobody (system moves, imports without agents)

@@ -27,6 +27,11 @@ enum class Metric : int {
   sla_resolution = 12,      ///< the resolution target was decided
 };
 
+/// Whether `m` is a span of time in open or pending (filed under when it ended).
+inline bool is_span(Metric m) {
+  return m == Metric::open_span || m == Metric::pending_span;
+}
+
 /// Whether `m` is an SLA outcome, filed under the instant it was decided (KPIS.md).
 inline bool is_sla(Metric m) {
   return m == Metric::sla_first_response || m == Metric::sla_next_reply ||

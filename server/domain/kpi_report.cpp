@@ -5,13 +5,6 @@
 #include "domain/kpi_intervals.hpp"
 
 namespace hd::domain::kpi {
-namespace {
-
-bool is_span(Metric m) {
-  return m == Metric::open_span || m == Metric::pending_span;
-}
-
-}  // namespace
 
 std::optional<std::int64_t> group_key(const FactRow& row, GroupBy by) {
   switch (by) {

@@ -1,5 +1,6 @@
 #include "store/kpi_reports.hpp"
 
+#include <array>
 #include <limits>
 #include <type_traits>
 
@@ -139,18 +140,27 @@ void scan_facts(Connection& db, Metric metric, Millis lo, Millis hi, Millis valu
 }
 
 void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
-                 domain::kpi::ReportBuilder& builder) {
+                 domain::kpi::ReportBuilder& builder, std::span<const Metric> metrics) {
   const Millis from = bounds.front(), to = bounds.back();
   constexpr Millis kMax = std::numeric_limits<Millis>::max();
   auto add = [&builder](const FactRow& row) { builder.add(row); };
-  for (const Metric m :
-       {Metric::created, Metric::first_response, Metric::next_reply, Metric::first_resolution,
-        Metric::full_resolution, Metric::survey_sent, Metric::survey_answer,
-        Metric::sla_first_response, Metric::sla_next_reply, Metric::sla_resolution})
-    scan_facts(db, m, from, to - 1, kMax, filter, add);
-  // Spans still running at, or ending after, the first interval end and begun before `to`.
-  for (const Metric m : {Metric::open_span, Metric::pending_span})
-    scan_facts(db, m, bounds[1], kMax, to, filter, add);
+  for (const Metric m : metrics) {
+    if (domain::kpi::is_span(m))
+      // Spans still running at, or ending after, the first interval end and begun before `to`.
+      scan_facts(db, m, bounds[1], kMax, to, filter, add);
+    else
+      scan_facts(db, m, from, to - 1, kMax, filter, add);
+  }
+}
+
+void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
+                 domain::kpi::ReportBuilder& builder) {
+  constexpr std::array kEveryMetric{
+      Metric::created,          Metric::first_response,     Metric::next_reply,
+      Metric::first_resolution, Metric::full_resolution,    Metric::survey_sent,
+      Metric::survey_answer,    Metric::sla_first_response, Metric::sla_next_reply,
+      Metric::sla_resolution,   Metric::open_span,          Metric::pending_span};
+  feed_report(db, bounds, filter, builder, kEveryMetric);
 }
 
 FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,

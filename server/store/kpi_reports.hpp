@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -34,6 +35,9 @@ void scan_facts(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi
 /// Feeds every fact a report over `bounds` needs into `builder`.
 void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
                  domain::kpi::ReportBuilder& builder);
+/// The same for the facts of `metrics` only: the figures that need no other stay exact.
+void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
+                 domain::kpi::ReportBuilder& builder, std::span<const domain::kpi::Metric> metrics);
 
 /// A drill-down page: the facts behind one figure after the keyset `after`, at most `limit`.
 /// `metrics` are one metric or the two spans (backlog); lo/hi/value_below as in scan_facts.
