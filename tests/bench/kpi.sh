@@ -124,3 +124,13 @@ for name, (p50, p99, c50, size) in results.items():
     print(f"{name:28} {p50:9.1f}ms {p99:9.1f}ms {c50:9.1f}ms {size:9d}")
 print(f"\nserver peak RSS (VmHWM) while serving: {rss}")
 PY
+
+# The dashboard in a browser on the same server (skipped without the web app or playwright-core).
+if [ -f web/dist/index.html ] && [ -d tests/e2e/node_modules/playwright-core ] && command -v chromium >/dev/null; then
+  last_day=$(tail -c 20000 "$history" | tail -1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["created_at"][:10])')
+  first_day=$(python3 -c 'import datetime as d, sys; print(d.date.fromisoformat(sys.argv[1]) - d.timedelta(days=90))' "$last_day")
+  to_day=$(python3 -c 'import datetime as d, sys; print(d.date.fromisoformat(sys.argv[1]) - d.timedelta(days=1))' "$last_day")
+  node tests/bench/dashboard_load.mjs "http://127.0.0.1:$port" lead@bench.test "$password" "$first_day" "$to_day"
+else
+  say "kpi bench: no web/dist or tests/e2e/node_modules: the dashboard's browser load is not measured"
+fi
