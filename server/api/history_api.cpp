@@ -47,8 +47,8 @@ boost::asio::awaitable<http::Response> post_import(Services* s, http::Context ct
   auto all = std::make_shared<std::vector<store::history::ImportTicket>>();
   for (auto& b : batches)
     for (auto& t : b) all->push_back(std::move(t));
-  auto work = [people, pending, all, now = s->clock.now_ms()](store::Tx& tx) {
-    return store::history::write_batch(tx, *people, pending, *all, now);
+  auto work = [people, pending, all, now = s->clock.now_ms(), policy = s->policy](store::Tx& tx) {
+    return store::history::write_batch(tx, *people, pending, *all, now, policy);
   };
   const auto result = co_await write(s, std::move(work));
   json::array skipped;

@@ -13,6 +13,8 @@
 #include "store/history_export.hpp"
 #include "store/history_store.hpp"
 #include "store/migrations.hpp"
+#include "store/sla_store.hpp"
+#include "store/tickets.hpp"
 
 namespace hd::app {
 namespace {
@@ -67,8 +69,11 @@ int import_history_file(const Config& config, const std::string& file, int batch
   store::migrate(db, clock.now_ms());
   store::history::Directory people(
       db.read_blocking([](store::Connection& c) { return store::history::Directory(c); }));
-  // Business time: every ticket is on the always-open calendar until SLA calendars exist.
+  // Business time before the SLA replay: the always-open calendar; each ticket's SLA policy
+  // then recounts it in its own calendar (IMPORT.md).
   const domain::AlwaysOpenCalendar business;
+  store::SlaCatalog sla;
+  const store::TicketPolicy policy{config.survey.delay_ms, &business, &sla};
   Progress progress(total);
 
   long imported = 0, skipped = 0, submitted = 0;
@@ -124,10 +129,10 @@ int import_history_file(const Config& config, const std::string& file, int batch
     submitted += static_cast<long>(batch.size());
     auto pending = people.take_pending();
     const auto now = clock.now_ms();
-    writing = std::async(std::launch::async, [&db, &people, pending = std::move(pending),
+    writing = std::async(std::launch::async, [&db, &people, &policy, pending = std::move(pending),
                                               batch = std::move(batch), now]() mutable {
       return db.write_blocking([&](store::Tx& tx) {
-        return store::history::write_batch(tx, people, pending, batch, now);
+        return store::history::write_batch(tx, people, pending, batch, now, policy);
       });
     });
     progress.update(done ? total : static_cast<std::uintmax_t>(in.tellg()), submitted, false);

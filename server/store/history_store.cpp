@@ -8,6 +8,7 @@
 #include "store/kpi_facts_store.hpp"
 #include "store/people.hpp"
 #include "store/sql_values.hpp"
+#include "store/ticket_sla.hpp"
 
 namespace hd::store::history {
 namespace {
@@ -112,7 +113,8 @@ Id Directory::resolve(Id id, const std::map<Id, Id>& created) const {
 }
 
 BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pending& pending,
-                        const std::vector<ImportTicket>& batch, Millis now) {
+                        const std::vector<ImportTicket>& batch, Millis now,
+                        const TicketPolicy& policy) {
   auto& db = tx.connection();
   BatchResult result;
   for (const auto& [provisional, email] : pending.agents) {
@@ -348,6 +350,7 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       bind_id(s, 3, r.credit.credited_agent, people, created);
       s.exec();
     }
+    settle_imported_sla(tx, ticket_id, now, policy);
     tx.index_for_search(ticket_id, std::move(search));
     ++result.imported;
   }

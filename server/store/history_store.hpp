@@ -8,6 +8,7 @@
 #include "domain/history_replay.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "store/tickets.hpp"
 
 namespace hd::store::history {
 
@@ -67,8 +68,10 @@ struct BatchResult {
 /// Writes a batch of replayed tickets in the caller's transaction with prepared statements:
 /// customers, tickets, tags, messages, events, surveys and KPI facts, and one search row per
 /// ticket, after creating the `pending` people. A line whose external_id exists already is skipped
-/// and reported. No job is queued and no mail is sent. Runs on the writer.
+/// and reported. Each ticket gets the SLA of the policies in force (`policy.sla`; IMPORT.md). No
+/// job is queued and no mail is sent. Runs on the writer.
 BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pending& pending,
-                        const std::vector<ImportTicket>& batch, Millis now);
+                        const std::vector<ImportTicket>& batch, Millis now,
+                        const TicketPolicy& policy);
 
 }  // namespace hd::store::history

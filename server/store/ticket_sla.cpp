@@ -249,6 +249,31 @@ void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, 
   if (!same_dues(was, t.sla)) reschedule_watch(tx, t, r.policy->targets, *r.calendar, at, policy);
 }
 
+namespace {
+// The clock of `t` under the policy `r` matched, replayed from its event log as of `now`; its
+// SLA facts and business durations follow (a replay may decide differently).
+void replay_ticket_sla(Tx& tx, TicketRecord& t, const Resolved& r, Millis now) {
+  const auto events = list_events(tx.connection(), t.id);
+  domain::kpi::FactChanges decided;
+  t.sla = replay_sla(events, r.policy->targets, *r.calendar, now, &decided);
+  t.sla_policy_id = r.policy->id;
+  t.sla_policy_version = r.policy->version;
+  sync_due_fields(t);
+  kpi::replace_sla_facts(tx, t, decided);
+  kpi::recount_business(tx, t.id, *r.calendar);
+}
+}  // namespace
+
+void settle_imported_sla(Tx& tx, Id ticket_id, Millis now, const TicketPolicy& policy) {
+  if (!policy.sla) return;
+  auto t = find_ticket(tx.connection(), ticket_id);
+  if (!t) return;
+  const auto r = resolve(tx.connection(), *t, policy);
+  if (!r.policy) return;
+  replay_ticket_sla(tx, *t, r, now);
+  save_ticket_sla(tx, *t);
+}
+
 bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& policy,
                         std::string_view reason, bool force) {
   if (!policy.sla) return false;
@@ -257,16 +282,8 @@ bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy&
   if (!r.policy) return false;
   const bool same = t.sla_policy_id == r.policy->id && t.sla_policy_version == r.policy->version;
   if (same && !force) return false;
-  const auto events = list_events(db, t.id);
   const SlaClock before = t.sla;
-  domain::kpi::FactChanges decided;
-  t.sla = replay_sla(events, r.policy->targets, *r.calendar, now, &decided);
-  t.sla_policy_id = r.policy->id;
-  t.sla_policy_version = r.policy->version;
-  sync_due_fields(t);
-  // A recompute may decide differently: the ticket's SLA facts and business durations follow.
-  kpi::replace_sla_facts(tx, t, decided);
-  kpi::recount_business(tx, t.id, *r.calendar);
+  replay_ticket_sla(tx, t, r, now);
   record_breaches(tx, t, before);
   insert_sla_event(tx, t.id, domain::EventType::sla_recomputed, now,
                    {{"reason", reason},

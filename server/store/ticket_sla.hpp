@@ -50,6 +50,11 @@ void start_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& p
 void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, Millis at,
                      const TicketPolicy& policy);
 
+/// An imported ticket's SLA (IMPORT.md): the policy in force matched as for a live ticket, its
+/// clock, outcomes and business-time figures replayed from its events as of `now`. History
+/// gets no breach events and no watch jobs: nothing fires for what happened before the import.
+void settle_imported_sla(Tx& tx, Id ticket_id, Millis now, const TicketPolicy& policy);
+
 /// Re-matches the policy (after a priority/team change, or an edit) and, when the policy or its
 /// version differs, recomputes the clock from the ticket's event log and appends an
 /// `sla_recomputed` event with `reason`. Returns whether anything changed.

@@ -563,6 +563,43 @@ def test_sla_drill_down_and_target(sla_desk):
     problem(desk.api.get(f"/api/v1/kpis/tickets?from={SLA_FROM}&to={SLA_TO}&metric=sla_bogus"), 400)
 
 
+def test_imported_history_gets_the_sla_of_the_policies_in_force(sla_desk, tmp_path):
+    """IMPORT.md: an imported ticket is matched to the policies in force at import, and its SLA
+    outcomes and business-time figures follow from its events: the live desk's history, exported
+    and imported into a desk with the same policy, reports the same SLA figures."""
+    desk, tickets = sla_desk
+    history = tmp_path / "sla.jsonl"
+    r = desk.srv.cli("export", str(history), "--db", str(desk.srv.db), timeout=60)
+    assert r.returncode == 0, r.stderr
+    copy = SlaDesk(tmp_path / "copy")
+    try:
+        copy.srv.stop()  # its clock after the history, like the live desk's now
+        copy.srv.env["HELPDESK_TEST_CLOCK_START"] = TUESDAY
+        copy.srv.start()
+        expect(copy.api.request("POST", "/api/v1/imports", body=history.read_bytes(),
+                                headers={"Content-Type": "application/x-ndjson"}), 200)
+        q = f"/api/v1/kpis?from={SLA_FROM}&to={SLA_TO}"
+        live = expect(desk.api.get(q), 200)["groups"][0]["figures"]
+        imported = expect(copy.api.get(q), 200)["groups"][0]["figures"]
+        assert imported["sla"]["first_response"]["n"] == 5
+        for target in ("first_response", "next_reply", "resolution"):
+            assert drop_targets(imported["sla"][target]) == drop_targets(live["sla"][target]), target
+        for name in ("first_response", "first_resolution", "full_resolution"):
+            assert imported[name]["business"] == live[name]["business"], name
+        # In the office calendar, not around the clock: a night passed before one resolution.
+        full = imported["full_resolution"]
+        assert full["business"]["mean"] < full["calendar"]["mean"]
+        # Each ticket explains its clock, with the policy it matched; history fired nothing.
+        for t in expect(copy.api.get("/api/v1/tickets?limit=50"), 200)["items"]:
+            assert t["sla"]["policy_id"] == copy.policy["id"], t["id"]
+            events = [e["type"] for e in copy.events(t["id"])]
+            assert not {"sla_warning", "sla_breach", "sla_escalated"} & set(events), events
+        assert not [j for j in expect(copy.api.get("/api/v1/jobs"), 200)["items"]
+                    if j["kind"].startswith("sla_watch")]
+    finally:
+        copy.srv.kill_quietly()
+
+
 def test_policy_edit_replaces_the_sla_facts(sla_desk):
     """A recompute after a policy edit decides again: b is still open and its resolution is no
     longer breached under the longer target; what was decided differently is replaced."""
