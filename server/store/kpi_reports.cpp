@@ -2,7 +2,6 @@
 
 #include <array>
 #include <limits>
-#include <type_traits>
 
 #include "store/raw_statement.hpp"
 
@@ -16,65 +15,25 @@ using domain::kpi::Metric;
   "created_at, value, business, flags, csat, nps, ces "
 #define HD_HAS_TAG \
   "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = kpi_facts.ticket_id AND g.tag = :tag) "
-// Every filter is a bound parameter that is NULL (or 0) when unused.
-#define HD_FACT_FILTERS                                                            \
-  "AND value < :value_below "                                                      \
-  "AND (:team IS NULL OR team_id = :team) "                                        \
-  "AND (:channel IS NULL OR channel = :channel) "                                  \
-  "AND (:priority IS NULL OR priority = :priority) "                               \
-  "AND (:organization IS NULL OR organization_id = :organization) "                \
-  "AND (:agent IS NULL OR agent_id = :agent) "                                     \
-  "AND (:tag IS NULL OR " HD_HAS_TAG                                               \
-  ") "                                                                             \
-  "AND (:gk = 0 OR (:gk = 1 AND agent_id IS :gv) OR (:gk = 2 AND team_id IS :gv) " \
-  "OR (:gk = 3 AND channel IS :gv) OR (:gk = 4 AND priority IS :gv) "              \
-  "OR (:gk = 5 AND organization_id IS :gv)) "
-
-// A report's scans read every fact of a metric in the period and filter in code (passes());
-// only the tag, in another table, is tested in SQL.
+// Scans and drill-downs read every fact of their metrics in the period and filter in code
+// (passes()); only the tag, in another table, is tested in SQL.
 #define HD_SCAN "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi "
 constexpr const char* kScanFacts = HD_FACT_COLUMNS HD_SCAN;
 constexpr const char* kScanTaggedFacts = HD_FACT_COLUMNS HD_SCAN "AND " HD_HAS_TAG;
-constexpr const char* kDrillFacts = HD_FACT_COLUMNS
-    ", (SELECT subject FROM tickets t WHERE t.id = kpi_facts.ticket_id) "
-    "FROM kpi_facts WHERE metric BETWEEN :metric_lo AND :metric_hi AND at >= :lo AND at <= "
-    ":hi " HD_FACT_FILTERS
-    "AND (:need_nps = 0 OR nps IS NOT NULL) AND (:need_ces = 0 OR ces IS NOT NULL) "
-    "AND (:after_metric IS NULL OR (metric, at, ticket_id, seq) > "
-    "(:after_metric, :after_at, :after_ticket, :after_seq)) "
-    "ORDER BY metric, at, ticket_id, seq LIMIT :limit";
+#define HD_DRILL                                                                           \
+  "FROM kpi_facts WHERE metric BETWEEN :metric_lo AND :metric_hi AND at >= :lo AND at <= " \
+  ":hi AND (:after_metric IS NULL OR (metric, at, ticket_id, seq) > "                      \
+  "(:after_metric, :after_at, :after_ticket, :after_seq)) "
+#define HD_DRILL_ORDER "ORDER BY metric, at, ticket_id, seq"
+constexpr const char* kDrillFacts = HD_FACT_COLUMNS HD_DRILL HD_DRILL_ORDER;
+constexpr const char* kDrillTaggedFacts = HD_FACT_COLUMNS HD_DRILL "AND " HD_HAS_TAG HD_DRILL_ORDER;
+constexpr const char* kSubject = "SELECT subject FROM tickets WHERE id = ?";
 constexpr const char* kFindOrganization = "SELECT id FROM kpi_organizations WHERE name = ?";
 constexpr const char* kOrganizationName = "SELECT name FROM kpi_organizations WHERE id = ?";
 constexpr const char* kUserName = "SELECT name FROM users WHERE id = ?";
 constexpr const char* kTeamName = "SELECT name FROM teams WHERE id = ?";
 
-template <class T>
-void bind_optional(RawStatement& s, const char* name, const std::optional<T>& value) {
-  if (!value)
-    s.bind_null(name);
-  else if constexpr (std::is_integral_v<T>)
-    s.bind(name, static_cast<std::int64_t>(*value));
-  else
-    s.bind(name, *value);
-}
-
-void bind_filter(RawStatement& s, const FactFilter& f, Millis value_below) {
-  s.bind(":value_below", value_below);
-  bind_optional(s, ":team", f.team);
-  bind_optional(s, ":channel", f.channel);
-  bind_optional(s, ":priority", f.priority);
-  // An organisation nobody has matches nothing (an id no row has).
-  if (f.unknown_organization)
-    s.bind(":organization", std::int64_t{-1});
-  else
-    bind_optional(s, ":organization", f.organization);
-  bind_optional(s, ":agent", f.agent);
-  bind_optional(s, ":tag", f.tag);
-  s.bind(":gk", f.group_restricted ? static_cast<std::int64_t>(f.group_by) : 0);
-  bind_optional(s, ":gv", f.group_value);
-}
-
-/// HD_FACT_FILTERS but the tag, in code.
+/// The report filters of `f` but the tag (tested in SQL), and value < value_below.
 bool passes(const FactFilter& f, const FactRow& r, Millis value_below) {
   if (r.fact.value >= value_below || f.unknown_organization) return false;
   if (f.team && r.team != f.team) return false;
@@ -166,25 +125,26 @@ void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFi
 FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,
                      Millis value_below, bool need_nps, bool need_ces, const FactFilter& filter,
                      const std::optional<FactCursor>& after, int limit) {
-  RawStatement s(db, kDrillFacts);
+  RawStatement s(db, filter.tag ? kDrillTaggedFacts : kDrillFacts);
   s.bind(":metric_lo", metric_lo);
   s.bind(":metric_hi", metric_hi);
   s.bind(":lo", lo);
   s.bind(":hi", hi);
-  bind_filter(s, filter, value_below);
-  s.bind(":need_nps", need_nps ? 1 : 0);
-  s.bind(":need_ces", need_ces ? 1 : 0);
+  if (filter.tag) s.bind(":tag", *filter.tag);
   if (after) {  // unbound, the cursor's parameters are NULL: the first page
     s.bind(":after_metric", std::get<0>(*after));
     s.bind(":after_at", std::get<1>(*after));
     s.bind(":after_ticket", std::get<2>(*after));
     s.bind(":after_seq", std::get<3>(*after));
   }
-  s.bind(":limit", limit);
   FactPage page;
-  while (s.step()) {
-    page.rows.push_back(read_row(s));
-    page.subjects.push_back(s.text(16));
+  while (static_cast<int>(page.rows.size()) < limit && s.step()) {
+    FactRow row = read_row(s);
+    if (!passes(filter, row, value_below) || (need_nps && !row.fact.nps) ||
+        (need_ces && !row.fact.ces))
+      continue;
+    page.subjects.push_back(name_of(db, kSubject, row.ticket_id));
+    page.rows.push_back(std::move(row));
   }
   return page;
 }
