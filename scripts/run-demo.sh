@@ -8,7 +8,8 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 # Only what the demo runs (the server and the web app it serves at /app/), not the tests.
 cmake --build --preset release --target helpdesk web
-mkdir -p data/mail
+# A maildir: the catcher only makes its tmp/new/cur when the directory itself is new.
+mkdir -p data/mail/tmp data/mail/new data/mail/cur
 db=data/helpdesk.db
 ./build/release/server/helpdesk seed-demo --db "$db"
 
