@@ -20,49 +20,89 @@ json::value optional_time(const std::optional<Millis>& t) {
 
 }  // namespace
 
+void write_time(JsonWriter& out, const std::optional<Millis>& t) {
+  t ? out.string(format_time(*t)) : out.null();
+}
+
 json::value stored_json(std::string_view text) {
   boost::system::error_code ec;
   auto value = json::parse(text, ec);
   return ec ? json::value(nullptr) : value;
 }
 
-json::object ticket_json(const store::TicketRecord& t, Millis now, const domain::Calendar& calendar,
-                         json::storage_ptr storage, const domain::SlaTargets* sla_targets) {
+void write_ticket(JsonWriter& out, const store::TicketRecord& t, Millis now,
+                  const domain::Calendar& calendar, const domain::SlaTargets* sla_targets) {
   const auto& life = t.life;
   const auto figures = domain::figures_at(life, now, calendar);
-  json::array tags(t.tags.begin(), t.tags.end(), storage);
-  return json::object(
-      {
-          {"id", t.id},
-          {"subject", t.subject},
-          {"status", domain::to_string(life.status)},
-          {"priority", domain::to_string(t.priority)},
-          {"channel", domain::to_string(t.channel)},
-          {"customer", customer_json(t.customer, storage)},
-          {"team_id", optional_value(t.team_id)},
-          {"assignee_id", optional_value(t.assignee_id)},
-          {"tags", std::move(tags)},
-          {"linked_ticket_id", optional_value(t.linked_ticket_id)},
-          {"version", t.version},
-          {"created_at", format_time(t.created_at)},
-          {"updated_at", format_time(t.updated_at)},
-          {"times",
-           {{"first_response_at", optional_time(life.first_response_at)},
-            {"first_response_ms", optional_value(figures.first_response_ms)},
-            {"first_resolved_at", optional_time(life.first_resolved_at)},
-            {"first_resolution_ms", optional_value(figures.first_resolution_ms)},
-            {"resolved_at", optional_time(life.resolved_at)},
-            {"full_resolution_ms", optional_value(figures.full_resolution_ms)},
-            {"requester_wait_ms", figures.requester_wait_ms},
-            {"on_hold_ms", figures.on_hold_ms},
-            {"reopen_count", life.reopen_count},
-            {"public_reply_count", life.public_reply_count},
-            {"one_touch", figures.one_touch},
-            {"awaiting_reply_since", optional_time(life.awaiting_reply_since)}}},
-          {"sla", ticket_sla_json(t, sla_targets, now, storage)},
-          {"message_count", t.message_count},
-      },
-      storage);
+  out.begin_object();
+  out.key("id");
+  out.number(t.id);
+  out.key("subject");
+  out.string(t.subject);
+  out.key("status");
+  out.string(domain::to_string(life.status));
+  out.key("priority");
+  out.string(domain::to_string(t.priority));
+  out.key("channel");
+  out.string(domain::to_string(t.channel));
+  out.key("customer");
+  write_customer(out, t.customer);
+  out.key("team_id");
+  out.number(t.team_id);
+  out.key("assignee_id");
+  out.number(t.assignee_id);
+  out.key("tags");
+  out.begin_array();
+  for (const auto& tag : t.tags) out.string(tag);
+  out.end_array();
+  out.key("linked_ticket_id");
+  out.number(t.linked_ticket_id);
+  out.key("version");
+  out.number(t.version);
+  out.key("created_at");
+  write_time(out, t.created_at);
+  out.key("updated_at");
+  write_time(out, t.updated_at);
+  out.key("times");
+  out.begin_object();
+  out.key("first_response_at");
+  write_time(out, life.first_response_at);
+  out.key("first_response_ms");
+  out.number(figures.first_response_ms);
+  out.key("first_resolved_at");
+  write_time(out, life.first_resolved_at);
+  out.key("first_resolution_ms");
+  out.number(figures.first_resolution_ms);
+  out.key("resolved_at");
+  write_time(out, life.resolved_at);
+  out.key("full_resolution_ms");
+  out.number(figures.full_resolution_ms);
+  out.key("requester_wait_ms");
+  out.number(figures.requester_wait_ms);
+  out.key("on_hold_ms");
+  out.number(figures.on_hold_ms);
+  out.key("reopen_count");
+  out.number(life.reopen_count);
+  out.key("public_reply_count");
+  out.number(life.public_reply_count);
+  out.key("one_touch");
+  out.boolean(figures.one_touch);
+  out.key("awaiting_reply_since");
+  write_time(out, life.awaiting_reply_since);
+  out.end_object();
+  out.key("sla");
+  write_ticket_sla(out, t, sla_targets, now);
+  out.key("message_count");
+  out.number(t.message_count);
+  out.end_object();
+}
+
+json::object ticket_json(const store::TicketRecord& t, Millis now, const domain::Calendar& calendar,
+                         const domain::SlaTargets* sla_targets) {
+  std::string text;
+  JsonWriter out(text);
+  write_ticket(out, t, now, calendar, sla_targets);
+  return json::parse(text).as_object();
 }
 
 json::object message_json(const store::MessageRecord& m) {
@@ -104,14 +144,28 @@ json::object team_json(const store::TeamRecord& t) {
           {"created_at", format_time(t.created_at)}};
 }
 
-json::object customer_json(const store::CustomerRecord& c, json::storage_ptr storage) {
-  return json::object({{"id", c.id},
-                       {"email", c.email},
-                       {"name", c.name},
-                       {"organization", c.organization},
-                       {"surveys_opt_out", c.surveys_opt_out},
-                       {"created_at", format_time(c.created_at)}},
-                      storage);
+void write_customer(JsonWriter& out, const store::CustomerRecord& c) {
+  out.begin_object();
+  out.key("id");
+  out.number(c.id);
+  out.key("email");
+  out.string(c.email);
+  out.key("name");
+  out.string(c.name);
+  out.key("organization");
+  out.string(c.organization);
+  out.key("surveys_opt_out");
+  out.boolean(c.surveys_opt_out);
+  out.key("created_at");
+  write_time(out, c.created_at);
+  out.end_object();
+}
+
+json::object customer_json(const store::CustomerRecord& c) {
+  std::string text;
+  JsonWriter out(text);
+  write_customer(out, c);
+  return json::parse(text).as_object();
 }
 
 json::value bouncing_json(const std::optional<store::Bouncing>& bouncing) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "api/json_writer.hpp"
 #include "api/time_format.hpp"
 #include "domain/calendar.hpp"
 #include "domain/sla_policy.hpp"
@@ -19,10 +20,15 @@ namespace hd::api {
 /// so that one bad row never makes a whole list fail.
 boost::json::value stored_json(std::string_view text);
 
-/// `storage` lets a list build all its tickets in one arena (see list_tickets).
+/// A time as format_time() writes it, or null.
+void write_time(JsonWriter& out, const std::optional<domain::Millis>& t);
+
+/// A ticket, its customer, times and SLA state. Written as text (see JsonWriter); ticket_json()
+/// reads that text back for the answers that embed a ticket in a larger object.
+void write_ticket(JsonWriter& out, const store::TicketRecord& t, domain::Millis now,
+                  const domain::Calendar& calendar, const domain::SlaTargets* sla_targets);
 boost::json::object ticket_json(const store::TicketRecord& t, domain::Millis now,
                                 const domain::Calendar& calendar,
-                                boost::json::storage_ptr storage = {},
                                 const domain::SlaTargets* sla_targets = nullptr);
 boost::json::object message_json(const store::MessageRecord& m);
 boost::json::object event_json(const store::EventRecord& e);
@@ -30,8 +36,8 @@ boost::json::object user_json(const store::UserRecord& u);
 boost::json::object team_json(const store::TeamRecord& t);
 // A customer address that bounces, `{"since", "reason"}`, or null when mail reaches it.
 boost::json::value bouncing_json(const std::optional<store::Bouncing>& bouncing);
-boost::json::object customer_json(const store::CustomerRecord& c,
-                                  boost::json::storage_ptr storage = {});
+void write_customer(JsonWriter& out, const store::CustomerRecord& c);
+boost::json::object customer_json(const store::CustomerRecord& c);
 boost::json::object token_json(const store::TokenRecord& t);
 
 }  // namespace hd::api

@@ -1,5 +1,7 @@
 #include "api/sla_representation.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "api/representation.hpp"
 
 namespace hd::api {
@@ -7,14 +9,6 @@ namespace json = boost::json;
 using domain::Millis;
 
 namespace {
-
-json::value optional_number(const std::optional<std::int64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
-json::value optional_instant(const std::optional<Millis>& t) {
-  return t ? json::value(format_time(*t)) : json::value(nullptr);
-}
 
 /// What a target's clock is doing, in one word for the UI.
 std::string_view target_state(const domain::TargetClock& c, std::optional<int> minutes,
@@ -25,19 +19,26 @@ std::string_view target_state(const domain::TargetClock& c, std::optional<int> m
   return minutes ? "stopped" : "none";
 }
 
-json::object target_json(const domain::TargetClock& c, std::optional<int> minutes, Millis now,
-                         json::storage_ptr storage) {
+void write_target(JsonWriter& out, const domain::TargetClock& c, std::optional<int> minutes,
+                  Millis now) {
   const bool overdue = c.running() && *c.due_at < now;
-  return json::object(
-      {{"target_minutes", minutes ? json::value(*minutes) : json::value(nullptr)},
-       {"due_at", optional_instant(c.due_at)},
-       {"paused_left_ms", optional_number(c.paused() ? c.left_ms : std::nullopt)},
-       {"state", target_state(c, minutes, now)},
-       {"outcome", c.outcome ? json::value(domain::to_string(*c.outcome))
-                             : (overdue ? json::value("breached") : json::value(nullptr))},
-       {"decided_at", c.decided_at ? optional_instant(c.decided_at)
-                                   : (overdue ? optional_instant(c.due_at) : nullptr)}},
-      storage);
+  out.begin_object();
+  out.key("target_minutes");
+  out.number(minutes);
+  out.key("due_at");
+  write_time(out, c.due_at);
+  out.key("paused_left_ms");
+  out.number(c.paused() ? c.left_ms : std::nullopt);
+  out.key("state");
+  out.string(target_state(c, minutes, now));
+  out.key("outcome");
+  if (c.outcome)
+    out.string(domain::to_string(*c.outcome));
+  else
+    overdue ? out.string("breached") : out.null();
+  out.key("decided_at");
+  write_time(out, c.decided_at ? c.decided_at : (overdue ? c.due_at : std::nullopt));
+  out.end_object();
 }
 
 }  // namespace
@@ -111,35 +112,58 @@ json::object policy_json(const store::PolicyRecord& r) {
           {"updated_at", format_time(r.updated_at)}};
 }
 
-json::object ticket_sla_json(const store::TicketRecord& t, const domain::SlaTargets* targets,
-                             Millis now, json::storage_ptr storage) {
+void write_ticket_sla(JsonWriter& out, const store::TicketRecord& t,
+                      const domain::SlaTargets* targets, Millis now) {
   const auto& c = t.sla;
   const domain::SlaTargets none;
   const auto& tg = targets ? *targets : none;
-  const auto next = c.next_due_at();
   bool breached = false;
   for (const auto* target : {&c.first_response, &c.next_reply, &c.resolution})
     breached = breached || target->outcome == domain::SlaOutcome::breached ||
                (target->running() && *target->due_at < now);
-  return json::object(
-      {{"policy_id", optional_number(t.sla_policy_id)},
-       {"policy_version", optional_number(t.sla_policy_version)},
-       {"first_response_due_at", optional_instant(t.first_response_due_at)},
-       {"next_reply_due_at", optional_instant(t.next_reply_due_at)},
-       {"resolution_due_at", optional_instant(t.resolution_due_at)},
-       {"next_due_at", optional_instant(next)},
-       {"breached", breached},
-       {"first_response", target_json(c.first_response, tg.first_response, now, storage)},
-       {"next_reply", target_json(c.next_reply, tg.next_reply, now, storage)},
-       {"resolution", target_json(c.resolution, tg.resolution, now, storage)},
-       {"business",
-        json::object({{"first_response_ms", optional_number(c.business_first_response_ms)},
-                      {"first_resolution_ms", optional_number(c.business_first_resolution_ms)},
-                      {"full_resolution_ms", optional_number(c.business_full_resolution_ms)},
-                      {"requester_wait_ms", c.business_wait_ms},
-                      {"on_hold_ms", c.business_hold_ms}},
-                     storage)}},
-      storage);
+  out.begin_object();
+  out.key("policy_id");
+  out.number(t.sla_policy_id);
+  out.key("policy_version");
+  out.number(t.sla_policy_version);
+  out.key("first_response_due_at");
+  write_time(out, t.first_response_due_at);
+  out.key("next_reply_due_at");
+  write_time(out, t.next_reply_due_at);
+  out.key("resolution_due_at");
+  write_time(out, t.resolution_due_at);
+  out.key("next_due_at");
+  write_time(out, c.next_due_at());
+  out.key("breached");
+  out.boolean(breached);
+  out.key("first_response");
+  write_target(out, c.first_response, tg.first_response, now);
+  out.key("next_reply");
+  write_target(out, c.next_reply, tg.next_reply, now);
+  out.key("resolution");
+  write_target(out, c.resolution, tg.resolution, now);
+  out.key("business");
+  out.begin_object();
+  out.key("first_response_ms");
+  out.number(c.business_first_response_ms);
+  out.key("first_resolution_ms");
+  out.number(c.business_first_resolution_ms);
+  out.key("full_resolution_ms");
+  out.number(c.business_full_resolution_ms);
+  out.key("requester_wait_ms");
+  out.number(c.business_wait_ms);
+  out.key("on_hold_ms");
+  out.number(c.business_hold_ms);
+  out.end_object();
+  out.end_object();
+}
+
+json::object ticket_sla_json(const store::TicketRecord& t, const domain::SlaTargets* targets,
+                             Millis now) {
+  std::string text;
+  JsonWriter out(text);
+  write_ticket_sla(out, t, targets, now);
+  return json::parse(text).as_object();
 }
 
 void read_calendar_parts(JsonInput& in, domain::CalendarSpec& spec) {

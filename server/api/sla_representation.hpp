@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/json_input.hpp"
+#include "api/json_writer.hpp"
 #include "domain/business_calendar.hpp"
 #include "domain/sla_policy.hpp"
 #include "store/records.hpp"
@@ -16,8 +17,10 @@ boost::json::object calendar_json(const store::CalendarRecord& c);
 boost::json::object policy_json(const store::PolicyRecord& p);
 /// The ticket's `sla` object: policy, each target's minutes, due time, state and outcome.
 /// `targets` are those of the ticket's policy (null when it has none).
+void write_ticket_sla(JsonWriter& out, const store::TicketRecord& t,
+                      const domain::SlaTargets* targets, domain::Millis now);
 boost::json::object ticket_sla_json(const store::TicketRecord& t, const domain::SlaTargets* targets,
-                                    domain::Millis now, boost::json::storage_ptr storage = {});
+                                    domain::Millis now);
 
 /// Reads `hours` and `holidays` of a calendar body into `spec` (absent ones stay as they are),
 /// reporting type errors through `in`.

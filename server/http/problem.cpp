@@ -25,10 +25,14 @@ Response problem_response(const Problem& problem, unsigned http_version, bool ke
 
 Response json_response(const Request& request, beast_http::status status,
                        const boost::json::value& body) {
+  return json_response(request, status, boost::json::serialize(body));
+}
+
+Response json_response(const Request& request, beast_http::status status, std::string body) {
   Response res{status, request.version()};
   res.set(beast_http::field::content_type, "application/json");
   res.keep_alive(request.keep_alive());
-  res.body() = boost::json::serialize(body);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }

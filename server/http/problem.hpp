@@ -36,5 +36,7 @@ Response problem_response(const Problem& problem, unsigned http_version, bool ke
 /// A JSON response with the given status; the body is serialized here.
 Response json_response(const Request& request, beast_http::status status,
                        const boost::json::value& body);
+/// The same with `body` already written as JSON text.
+Response json_response(const Request& request, beast_http::status status, std::string body);
 
 }  // namespace hd::http

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <boost/json/serializer.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hd::api {
+
+/// Writes JSON text straight into a string, member by member. For the answers served most (a
+/// page of tickets): building a boost::json tree first and serialising it was a quarter of such
+/// a request. Strings are escaped by Boost.JSON's serializer; commas are placed here.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  /// The name of the next member (a name of this codebase: plain ASCII, nothing to escape).
+  void key(std::string_view name);
+
+  void string(std::string_view text);
+  void number(std::int64_t n);
+  void boolean(bool b);
+  void null();
+  void number(const std::optional<std::int64_t>& n) { n ? number(*n) : null(); }
+
+ private:
+  void open(char bracket);
+  void close(char bracket);
+  void separate();
+
+  std::string& out_;
+  bool comma_due_ = false;
+  boost::json::serializer escaper_;
+};
+
+}  // namespace hd::api
