@@ -1,0 +1,48 @@
+#include "api/json_writer.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <limits>
+
+using namespace hd::api;
+
+TEST_CASE("json writer: commas between members and items, nested containers, empty ones") {
+  std::string text;
+  JsonWriter out(text);
+  out.begin_object();
+  out.key("a");
+  out.number(1);
+  out.key("list");
+  out.begin_array();
+  out.begin_object();
+  out.end_object();
+  out.begin_array();
+  out.end_array();
+  out.number(std::optional<std::int64_t>{});
+  out.boolean(false);
+  out.end_array();
+  out.key("b");
+  out.number(std::numeric_limits<std::int64_t>::min());
+  out.end_object();
+  CHECK(text == R"({"a":1,"list":[{},[],null,false],"b":-9223372036854775808})");
+  CHECK(boost::json::parse(text).is_object());
+}
+
+TEST_CASE("json writer: strings are escaped as Boost.JSON escapes them, however long") {
+  const std::string tricky = "quote \" backslash \\ newline \n tab \t nul " + std::string(1, '\0') +
+                             " control \x01 unicode é ✓ </script>";
+  // Long enough that the escaped text needs more than one read of the serializer.
+  const std::string escapes(5000, '\x02');
+  for (const std::string& s : {tricky, escapes, std::string()}) {
+    std::string text;
+    JsonWriter out(text);
+    out.begin_array();
+    out.string(s);
+    out.string("after");
+    out.end_array();
+    CHECK(text == "[" + boost::json::serialize(boost::json::string_view(s)) + ",\"after\"]");
+    CHECK(boost::json::parse(text).as_array()[0].as_string() == s);
+  }
+}
