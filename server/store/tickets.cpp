@@ -14,6 +14,7 @@
 #include "store/job_kinds.hpp"
 #include "store/kpi_facts_store.hpp"
 #include "store/people.hpp"
+#include "store/raw_statement.hpp"
 #include "store/reviews.hpp"
 #include "store/sql_values.hpp"
 #include "store/survey_records.hpp"
@@ -144,6 +145,13 @@ constexpr const char* kHighestTicketId = "SELECT max(id) FROM tickets";
 // The search document's rowid is its ticket's id; FTS5 yields them in ascending order.
 constexpr const char* kSearchHits =
     "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid";
+constexpr const char* kSearchHitsNewestFirst =
+    "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :phrase ORDER BY rowid DESC";
+constexpr const char* kSearchHitsOldestFirst =
+    "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :phrase ORDER BY rowid";
+constexpr const char* kCreationOrder =
+    "SELECT tolerance_ms, last_out_of_order_id FROM ticket_creation_order";
+constexpr const char* kCreatedAt = "SELECT created_at FROM tickets WHERE id = ?";
 
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(subject, status, priority, channel, customer_id, team_id, assignee_id, "
@@ -469,6 +477,98 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
   return record;
 }
 
+/// One page of the list query: among the candidate ids when given, and only search hits (the
+/// connection's, see set_search_hits) when `search_hits`.
+std::vector<TicketRecord> read_page(Connection& db, const TicketQuery& q,
+                                    const std::vector<Id>* among, bool search_hits) {
+  auto& s = db.statement(list_sql(q.sort, among != nullptr));
+  if (among) s.bind(":ids", json_ids(*among));
+  if (!q.statuses.empty()) {
+    std::string statuses = ",";
+    for (auto status : q.statuses) (statuses += domain::to_string(status)) += ",";
+    s.bind(":statuses", statuses);
+  }
+  bind_optional(s, ":assignee", q.assignee_id);
+  s.bind(":unassigned", q.unassigned ? 1 : 0);
+  bind_optional(s, ":team", q.team_id);
+  if (q.priority) bind_text(s, ":priority", domain::to_string(*q.priority));
+  bind_optional(s, ":customer", q.customer_id);
+  bind_optional(s, ":customer_email", q.customer_email);
+  bind_optional(s, ":tag", q.tag);
+  if (search_hits) s.bind(":search", 1);
+  bind_optional(s, ":created_after", q.created_after);
+  bind_optional(s, ":created_before", q.created_before);
+  bind_optional(s, ":updated_after", q.updated_after);
+  bind_optional(s, ":updated_before", q.updated_before);
+  bind_optional(s, ":sla_breached", q.sla_breached_at);
+  if (q.sla_due_between) {
+    s.bind(":due_from", q.sla_due_between->first);
+    s.bind(":due_to", q.sla_due_between->second);
+  }
+  if (q.after) {
+    s.bind(":after_key", q.after->first);
+    s.bind(":after_id", q.after->second);
+  }
+  s.bind(":limit", q.limit);
+  std::vector<TicketRecord> tickets;
+  while (s.executeStep()) tickets.push_back(read_ticket(s));
+  return tickets;
+}
+
+/// A search sorted by creation, read in id order: the matches come newest (or oldest) id first,
+/// a growing window of them at a time, until a page is full and the window reaches past the
+/// page's last creation time by the tolerance of migration 0014 (past the last ticket created out
+/// of order, a ticket is never older than one before it by more). No match beyond the window can
+/// then belong on the page, so a common word costs about a page's worth of matches, not all of
+/// them. Nothing when that can't be known; the caller then finds the page the general way.
+std::optional<std::vector<TicketRecord>> matches_in_id_order(Connection& db, const TicketQuery& q,
+                                                             const std::string& phrase) {
+  const bool newest_first = q.sort == TicketQuery::Sort::created_desc;
+  if (!newest_first && q.sort != TicketQuery::Sort::created_asc) return std::nullopt;
+  auto& order = db.statement(kCreationOrder);
+  order.executeStep();
+  const Millis tolerance = order.getColumn(0).getInt64();
+  const Id out_of_order = order.getColumn(1).getInt64();
+  order.reset();
+  if (q.limit <= 0) return std::vector<TicketRecord>{};
+  auto created_at = [&db](Id id) -> std::optional<Millis> {
+    auto& s = db.statement(kCreatedAt);
+    s.bind(1, id);
+    if (!s.executeStep()) return std::nullopt;
+    const Millis at = s.getColumn(0).getInt64();
+    s.reset();
+    return at;
+  };
+  RawStatement hits(db, newest_first ? kSearchHitsNewestFirst : kSearchHitsOldestFirst);
+  hits.bind(":phrase", phrase);
+  std::vector<Id> window;
+  bool exhausted = false;
+  const auto page_size = static_cast<std::size_t>(q.limit);
+  for (std::size_t want = page_size + 1;; want *= 2) {
+    while (!exhausted && window.size() < want) {
+      if (hits.step())
+        window.push_back(hits.int64(0));
+      else
+        exhausted = true;
+    }
+    if (window.empty()) return std::vector<TicketRecord>{};
+    auto page = read_page(db, q, &window, false);
+    if (exhausted) return page;  // every match was a candidate
+    // Ids bound creation times only past the last ticket out of order: newest first, a window
+    // that has reached it never gets past it again; oldest first, it may still.
+    const Id edge = window.back();
+    const bool past_disorder = newest_first ? edge > out_of_order : edge >= out_of_order;
+    if (newest_first && !past_disorder) return std::nullopt;
+    if (past_disorder && page.size() == page_size) {
+      const Millis last = page.back().created_at;
+      const auto beyond = created_at(edge);
+      if (!beyond) return std::nullopt;
+      if (newest_first ? *beyond + tolerance <= last : *beyond - tolerance >= last) return page;
+    }
+    if (window.size() >= q.max_candidates) return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort sort) {
@@ -489,58 +589,27 @@ std::optional<TicketRecord> find_ticket(Connection& db, Id id) {
 std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
   // Blank text matches everything, as if there were no text filter.
   const auto phrase = q.text ? fts_phrase_query(*q.text) : "";
-  struct ClearHits {  // the hits belong to this query only
-    Connection& db;
-    ~ClearHits() { db.set_search_hits({}); }
-  } clear_hits{db};
-  std::optional<std::string> statuses;
-  if (!q.statuses.empty()) {
-    statuses = ",";
-    for (auto status : q.statuses) (*statuses += domain::to_string(status)) += ",";
-  }
-  // A few candidates are fetched by id; many are found by walking the sort order.
-  std::optional<std::vector<Id>> among;
   if (!phrase.empty()) {
+    if (auto page = matches_in_id_order(db, q, phrase)) return std::move(*page);
+    struct ClearHits {  // the hits belong to this query only
+      Connection& db;
+      ~ClearHits() { db.set_search_hits({}); }
+    } clear_hits{db};
     auto& hits = db.statement(kSearchHits);
     hits.bind(1, phrase);
     std::vector<Id> ids;
     while (hits.executeStep()) ids.push_back(hits.getColumn(0).getInt64());
     if (ids.empty()) return {};  // no ticket says it: no need to walk them all
+    // A few are read by id; many are found by walking the sort order.
+    std::optional<std::vector<Id>> among;
     if (cheaper_by_id(db, ids.size(), q)) among = ids;
     db.set_search_hits(std::move(ids));
-  } else {
-    among = candidate_ids(db, q);
-    if (among && among->empty()) return {};
-    if (among && !cheaper_by_id(db, among->size(), q)) among.reset();
+    return read_page(db, q, among ? &*among : nullptr, true);
   }
-  auto& s = db.statement(list_sql(q.sort, among.has_value()));
-  if (among) s.bind(":ids", json_ids(*among));
-  if (statuses) s.bind(":statuses", *statuses);
-  bind_optional(s, ":assignee", q.assignee_id);
-  s.bind(":unassigned", q.unassigned ? 1 : 0);
-  bind_optional(s, ":team", q.team_id);
-  if (q.priority) bind_text(s, ":priority", domain::to_string(*q.priority));
-  bind_optional(s, ":customer", q.customer_id);
-  bind_optional(s, ":customer_email", q.customer_email);
-  bind_optional(s, ":tag", q.tag);
-  if (!phrase.empty()) s.bind(":search", 1);
-  bind_optional(s, ":created_after", q.created_after);
-  bind_optional(s, ":created_before", q.created_before);
-  bind_optional(s, ":updated_after", q.updated_after);
-  bind_optional(s, ":updated_before", q.updated_before);
-  bind_optional(s, ":sla_breached", q.sla_breached_at);
-  if (q.sla_due_between) {
-    s.bind(":due_from", q.sla_due_between->first);
-    s.bind(":due_to", q.sla_due_between->second);
-  }
-  if (q.after) {
-    s.bind(":after_key", q.after->first);
-    s.bind(":after_id", q.after->second);
-  }
-  s.bind(":limit", q.limit);
-  std::vector<TicketRecord> tickets;
-  while (s.executeStep()) tickets.push_back(read_ticket(s));
-  return tickets;
+  auto among = candidate_ids(db, q);
+  if (among && among->empty()) return {};
+  if (among && !cheaper_by_id(db, among->size(), q)) among.reset();
+  return read_page(db, q, among ? &*among : nullptr, false);
 }
 
 std::vector<MessageRecord> list_messages(Connection& db, Id ticket_id) {
