@@ -107,7 +107,13 @@ stream_report=
 if [ "${BENCH_STREAM_LISTENERS:-1000}" -gt 0 ]; then
   say "bench: event stream fan-out (${BENCH_STREAM_LISTENERS:-1000} listeners)"
   ulimit -n 8192 2>/dev/null || true
-  stream_report=$(timeout 180 python3 "$here/stream.py" "$base" "$token" \
+  listener=$root/build/release/tests/bench/hd_stream_listener
+  (
+    cd "$root"
+    if [ ! -f build/release/CMakeCache.txt ]; then cmake --preset release >&2; fi
+    cmake --build --preset release --target hd_stream_listener >&2
+  )
+  stream_report=$(timeout 180 python3 "$here/stream.py" "$base" "$token" "$listener" \
     --listeners "${BENCH_STREAM_LISTENERS:-1000}" --tickets "${BENCH_STREAM_TICKETS:-200}" 2>&1) ||
     say "bench: WARNING: the stream benchmark failed"
 fi
