@@ -113,8 +113,10 @@ if [ "${BENCH_STREAM_LISTENERS:-1000}" -gt 0 ]; then
     if [ ! -f build/release/CMakeCache.txt ]; then cmake --preset release >&2; fi
     cmake --build --preset release --target hd_stream_listener >&2
   )
-  stream_report=$(timeout 180 python3 "$here/stream.py" "$base" "$token" "$listener" \
-    --listeners "${BENCH_STREAM_LISTENERS:-1000}" --tickets "${BENCH_STREAM_TICKETS:-200}" 2>&1) ||
+  # "--": a token may start with a dash.
+  stream_report=$(timeout 180 python3 "$here/stream.py" \
+    --listeners "${BENCH_STREAM_LISTENERS:-1000}" --tickets "${BENCH_STREAM_TICKETS:-200}" \
+    -- "$base" "$token" "$listener" 2>&1) ||
     say "bench: WARNING: the stream benchmark failed"
 fi
 

@@ -4,7 +4,7 @@ one after another; for each ticket, the time from its create request being answe
 `created` event reaching each stream. Prints p50/p99/max over every (ticket, stream) pair and how
 many streams got every event. Figures only: nothing is asserted.
 
-    python3 tests/bench/stream.py BASE_URL TOKEN LISTENER [--listeners 1000] [--tickets 200]
+    python3 tests/bench/stream.py [--listeners 1000] [--tickets 200] -- BASE_URL TOKEN LISTENER
 
 BASE_URL is a running server (127.0.0.1), TOKEN an agent API token, LISTENER the built
 hd_stream_listener (stream_listener.cpp; tests/bench/run.sh passes all three). The listener holds
