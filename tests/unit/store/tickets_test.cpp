@@ -173,11 +173,17 @@ TEST_CASE("create_ticket finds a known customer by email in any case and keeps w
   CHECK(second.customer.name == "Ana Lima");
   CHECK(second.customer.organization == "Lima & Co");
   CHECK(desk.ticket(second.id).customer.email == "ana@example.com");
+  // Nothing new about her: her record is as it was, update time included.
+  CHECK(second.customer.updated_at == first.customer.updated_at);
+  const auto same = desk.create(ticket_about("hub"), kT0 + kMinute);
+  CHECK(same.customer.name == "Ana Lima");
+  CHECK(same.customer.updated_at == kT0);
 
   NewTicket renamed = ticket_about("dock", "ana@example.com");
   renamed.customer.name = "Ana Lima-Souza";
   const auto third = desk.create(renamed, kT0 + 2 * kMinute);
   CHECK(third.customer.id == first.customer.id);
+  CHECK(third.customer.updated_at == kT0 + 2 * kMinute);
   CHECK(desk.ticket(first.id).customer.name == "Ana Lima-Souza");
 }
 
