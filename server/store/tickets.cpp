@@ -523,12 +523,12 @@ std::optional<std::vector<TicketRecord>> matches_in_id_order(Connection& db, con
                                                              const std::string& phrase) {
   const bool newest_first = q.sort == TicketQuery::Sort::created_desc;
   if (!newest_first && q.sort != TicketQuery::Sort::created_asc) return std::nullopt;
+  if (q.limit <= 0) return std::vector<TicketRecord>{};
   auto& order = db.statement(kCreationOrder);
   order.executeStep();
   const Millis tolerance = order.getColumn(0).getInt64();
   const Id out_of_order = order.getColumn(1).getInt64();
   order.reset();
-  if (q.limit <= 0) return std::vector<TicketRecord>{};
   auto created_at = [&db](Id id) -> std::optional<Millis> {
     auto& s = db.statement(kCreatedAt);
     s.bind(1, id);
@@ -550,6 +550,7 @@ std::optional<std::vector<TicketRecord>> matches_in_id_order(Connection& db, con
         exhausted = true;
     }
     if (window.empty()) return std::vector<TicketRecord>{};
+    if (!exhausted && window.size() > q.max_candidates) return std::nullopt;  // too many by id
     auto page = read_page(db, q, &window, false);
     if (exhausted) return page;  // every match was a candidate
     // Ids bound creation times only past the last ticket out of order: newest first, a window
@@ -563,7 +564,6 @@ std::optional<std::vector<TicketRecord>> matches_in_id_order(Connection& db, con
       if (!beyond) return std::nullopt;
       if (newest_first ? *beyond + tolerance <= last : *beyond - tolerance >= last) return page;
     }
-    if (window.size() >= q.max_candidates) return std::nullopt;
   }
 }
 
