@@ -16,6 +16,11 @@ db=data/helpdesk.db
 /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox data/mail &
 catcher=$!
 trap 'kill $catcher 2>/dev/null || true' EXIT
+# The server sends what is due at once: wait (up to 10 s) until the catcher listens.
+for _ in $(seq 1 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
+  sleep 0.1
+done
 
 echo
 echo "Helpdesk: http://localhost:8080/app/   demo login: admin@demo.test / demo-password"
