@@ -28,6 +28,24 @@ class JsonWriter {
   void null();
   void number(const std::optional<std::int64_t>& n) { n ? number(*n) : null(); }
 
+  // A member: its name (as key() takes it), then its value.
+  void string(std::string_view name, std::string_view text) {
+    key(name);
+    string(text);
+  }
+  void number(std::string_view name, std::int64_t n) {
+    key(name);
+    number(n);
+  }
+  void number(std::string_view name, const std::optional<std::int64_t>& n) {
+    key(name);
+    number(n);
+  }
+  void boolean(std::string_view name, bool b) {
+    key(name);
+    boolean(b);
+  }
+
  private:
   void open(char bracket);
   void close(char bracket);

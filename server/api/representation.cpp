@@ -24,6 +24,11 @@ void write_time(JsonWriter& out, const std::optional<Millis>& t) {
   t ? out.string(format_time(*t)) : out.null();
 }
 
+void write_time(JsonWriter& out, std::string_view name, const std::optional<Millis>& t) {
+  out.key(name);
+  write_time(out, t);
+}
+
 json::value stored_json(std::string_view text) {
   boost::system::error_code ec;
   auto value = json::parse(text, ec);
@@ -35,65 +40,41 @@ void write_ticket(JsonWriter& out, const store::TicketRecord& t, Millis now,
   const auto& life = t.life;
   const auto figures = domain::figures_at(life, now, calendar);
   out.begin_object();
-  out.key("id");
-  out.number(t.id);
-  out.key("subject");
-  out.string(t.subject);
-  out.key("status");
-  out.string(domain::to_string(life.status));
-  out.key("priority");
-  out.string(domain::to_string(t.priority));
-  out.key("channel");
-  out.string(domain::to_string(t.channel));
+  out.number("id", t.id);
+  out.string("subject", t.subject);
+  out.string("status", domain::to_string(life.status));
+  out.string("priority", domain::to_string(t.priority));
+  out.string("channel", domain::to_string(t.channel));
   out.key("customer");
   write_customer(out, t.customer);
-  out.key("team_id");
-  out.number(t.team_id);
-  out.key("assignee_id");
-  out.number(t.assignee_id);
+  out.number("team_id", t.team_id);
+  out.number("assignee_id", t.assignee_id);
   out.key("tags");
   out.begin_array();
   for (const auto& tag : t.tags) out.string(tag);
   out.end_array();
-  out.key("linked_ticket_id");
-  out.number(t.linked_ticket_id);
-  out.key("version");
-  out.number(t.version);
-  out.key("created_at");
-  write_time(out, t.created_at);
-  out.key("updated_at");
-  write_time(out, t.updated_at);
+  out.number("linked_ticket_id", t.linked_ticket_id);
+  out.number("version", t.version);
+  write_time(out, "created_at", t.created_at);
+  write_time(out, "updated_at", t.updated_at);
   out.key("times");
   out.begin_object();
-  out.key("first_response_at");
-  write_time(out, life.first_response_at);
-  out.key("first_response_ms");
-  out.number(figures.first_response_ms);
-  out.key("first_resolved_at");
-  write_time(out, life.first_resolved_at);
-  out.key("first_resolution_ms");
-  out.number(figures.first_resolution_ms);
-  out.key("resolved_at");
-  write_time(out, life.resolved_at);
-  out.key("full_resolution_ms");
-  out.number(figures.full_resolution_ms);
-  out.key("requester_wait_ms");
-  out.number(figures.requester_wait_ms);
-  out.key("on_hold_ms");
-  out.number(figures.on_hold_ms);
-  out.key("reopen_count");
-  out.number(life.reopen_count);
-  out.key("public_reply_count");
-  out.number(life.public_reply_count);
-  out.key("one_touch");
-  out.boolean(figures.one_touch);
-  out.key("awaiting_reply_since");
-  write_time(out, life.awaiting_reply_since);
+  write_time(out, "first_response_at", life.first_response_at);
+  out.number("first_response_ms", figures.first_response_ms);
+  write_time(out, "first_resolved_at", life.first_resolved_at);
+  out.number("first_resolution_ms", figures.first_resolution_ms);
+  write_time(out, "resolved_at", life.resolved_at);
+  out.number("full_resolution_ms", figures.full_resolution_ms);
+  out.number("requester_wait_ms", figures.requester_wait_ms);
+  out.number("on_hold_ms", figures.on_hold_ms);
+  out.number("reopen_count", life.reopen_count);
+  out.number("public_reply_count", life.public_reply_count);
+  out.boolean("one_touch", figures.one_touch);
+  write_time(out, "awaiting_reply_since", life.awaiting_reply_since);
   out.end_object();
   out.key("sla");
   write_ticket_sla(out, t, sla_targets, now);
-  out.key("message_count");
-  out.number(t.message_count);
+  out.number("message_count", t.message_count);
   out.end_object();
 }
 
@@ -146,18 +127,12 @@ json::object team_json(const store::TeamRecord& t) {
 
 void write_customer(JsonWriter& out, const store::CustomerRecord& c) {
   out.begin_object();
-  out.key("id");
-  out.number(c.id);
-  out.key("email");
-  out.string(c.email);
-  out.key("name");
-  out.string(c.name);
-  out.key("organization");
-  out.string(c.organization);
-  out.key("surveys_opt_out");
-  out.boolean(c.surveys_opt_out);
-  out.key("created_at");
-  write_time(out, c.created_at);
+  out.number("id", c.id);
+  out.string("email", c.email);
+  out.string("name", c.name);
+  out.string("organization", c.organization);
+  out.boolean("surveys_opt_out", c.surveys_opt_out);
+  write_time(out, "created_at", c.created_at);
   out.end_object();
 }
 

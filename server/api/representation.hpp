@@ -22,6 +22,8 @@ boost::json::value stored_json(std::string_view text);
 
 /// A time as format_time() writes it, or null.
 void write_time(JsonWriter& out, const std::optional<domain::Millis>& t);
+/// The member `name` with such a time.
+void write_time(JsonWriter& out, std::string_view name, const std::optional<domain::Millis>& t);
 
 /// A ticket, its customer, times and SLA state. Written as text (see JsonWriter); ticket_json()
 /// reads that text back for the answers that embed a ticket in a larger object.

@@ -23,21 +23,16 @@ void write_target(JsonWriter& out, const domain::TargetClock& c, std::optional<i
                   Millis now) {
   const bool overdue = c.running() && *c.due_at < now;
   out.begin_object();
-  out.key("target_minutes");
-  out.number(minutes);
-  out.key("due_at");
-  write_time(out, c.due_at);
-  out.key("paused_left_ms");
-  out.number(c.paused() ? c.left_ms : std::nullopt);
-  out.key("state");
-  out.string(target_state(c, minutes, now));
+  out.number("target_minutes", minutes);
+  write_time(out, "due_at", c.due_at);
+  out.number("paused_left_ms", c.paused() ? c.left_ms : std::nullopt);
+  out.string("state", target_state(c, minutes, now));
   out.key("outcome");
   if (c.outcome)
     out.string(domain::to_string(*c.outcome));
   else
     overdue ? out.string("breached") : out.null();
-  out.key("decided_at");
-  write_time(out, c.decided_at ? c.decided_at : (overdue ? c.due_at : std::nullopt));
+  write_time(out, "decided_at", c.decided_at ? c.decided_at : (overdue ? c.due_at : std::nullopt));
   out.end_object();
 }
 
@@ -122,20 +117,13 @@ void write_ticket_sla(JsonWriter& out, const store::TicketRecord& t,
     breached = breached || target->outcome == domain::SlaOutcome::breached ||
                (target->running() && *target->due_at < now);
   out.begin_object();
-  out.key("policy_id");
-  out.number(t.sla_policy_id);
-  out.key("policy_version");
-  out.number(t.sla_policy_version);
-  out.key("first_response_due_at");
-  write_time(out, t.first_response_due_at);
-  out.key("next_reply_due_at");
-  write_time(out, t.next_reply_due_at);
-  out.key("resolution_due_at");
-  write_time(out, t.resolution_due_at);
-  out.key("next_due_at");
-  write_time(out, c.next_due_at());
-  out.key("breached");
-  out.boolean(breached);
+  out.number("policy_id", t.sla_policy_id);
+  out.number("policy_version", t.sla_policy_version);
+  write_time(out, "first_response_due_at", t.first_response_due_at);
+  write_time(out, "next_reply_due_at", t.next_reply_due_at);
+  write_time(out, "resolution_due_at", t.resolution_due_at);
+  write_time(out, "next_due_at", c.next_due_at());
+  out.boolean("breached", breached);
   out.key("first_response");
   write_target(out, c.first_response, tg.first_response, now);
   out.key("next_reply");
@@ -144,16 +132,11 @@ void write_ticket_sla(JsonWriter& out, const store::TicketRecord& t,
   write_target(out, c.resolution, tg.resolution, now);
   out.key("business");
   out.begin_object();
-  out.key("first_response_ms");
-  out.number(c.business_first_response_ms);
-  out.key("first_resolution_ms");
-  out.number(c.business_first_resolution_ms);
-  out.key("full_resolution_ms");
-  out.number(c.business_full_resolution_ms);
-  out.key("requester_wait_ms");
-  out.number(c.business_wait_ms);
-  out.key("on_hold_ms");
-  out.number(c.business_hold_ms);
+  out.number("first_response_ms", c.business_first_response_ms);
+  out.number("first_resolution_ms", c.business_first_resolution_ms);
+  out.number("full_resolution_ms", c.business_full_resolution_ms);
+  out.number("requester_wait_ms", c.business_wait_ms);
+  out.number("on_hold_ms", c.business_hold_ms);
   out.end_object();
   out.end_object();
 }
