@@ -1,5 +1,6 @@
 #include "api/json_writer.hpp"
 
+#include <boost/json/value.hpp>
 #include <charconv>
 
 namespace hd::api {
@@ -29,10 +30,21 @@ void JsonWriter::key(std::string_view name) {
 void JsonWriter::string(std::string_view text) {
   separate();
   escaper_.reset(boost::json::string_view(text.data(), text.size()));
+  // Room for the text and its quotes; escapes that need more take another turn.
+  drain(text.size() + 16);
+}
+
+void JsonWriter::real(double d) {
+  separate();
+  const boost::json::value value(d);
+  escaper_.reset(&value);
+  drain(32);
+}
+
+void JsonWriter::drain(std::size_t size_hint) {
   while (!escaper_.done()) {
-    // Room for the text and its quotes; escapes that need more take another turn.
     const std::size_t at = out_.size();
-    out_.resize(at + text.size() + 16);
+    out_.resize(at + size_hint);
     const auto written = escaper_.read(out_.data() + at, out_.size() - at);
     out_.resize(at + written.size());
   }

@@ -27,6 +27,9 @@ class JsonWriter {
   void boolean(bool b);
   void null();
   void number(const std::optional<std::int64_t>& n) { n ? number(*n) : null(); }
+  /// A double in Boost.JSON's own format (e.g. 8.62E1), as a serialised tree would have it.
+  void real(double d);
+  void real(const std::optional<double>& d) { d ? real(*d) : null(); }
 
   // A member: its name (as key() takes it), then its value.
   void string(std::string_view name, std::string_view text) {
@@ -45,11 +48,17 @@ class JsonWriter {
     key(name);
     boolean(b);
   }
+  void real(std::string_view name, const std::optional<double>& d) {
+    key(name);
+    real(d);
+  }
 
  private:
   void open(char bracket);
   void close(char bracket);
   void separate();
+  /// Appends what escaper_ has to write; `size_hint` bytes are made room for at a time.
+  void drain(std::size_t size_hint);
 
   std::string& out_;
   bool comma_due_ = false;

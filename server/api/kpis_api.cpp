@@ -1,4 +1,5 @@
 // KPI reports (KPIS.md), their drill-down to tickets, an agent's own figures, and targets.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
@@ -7,6 +8,7 @@
 #include "api/csv_writer.hpp"
 #include "api/handler_support.hpp"
 #include "api/json_input.hpp"
+#include "api/json_writer.hpp"
 #include "api/kpis_csv.hpp"
 #include "api/routes.hpp"
 #include "domain/kpi_intervals.hpp"
@@ -230,14 +232,18 @@ ReportQuery parse_query(const http::Context& ctx, bool drill, bool own) {
 double seconds(Millis ms) {
   return static_cast<double>(ms) / 1000.0;
 }
-json::value opt_seconds(const std::optional<Millis>& ms) {
-  return ms ? json::value(seconds(*ms)) : json::value();
+std::optional<double> opt_seconds(const std::optional<Millis>& ms) {
+  if (!ms) return std::nullopt;
+  return seconds(*ms);
 }
-json::value opt_double(const std::optional<double>& v) {
-  return v ? json::value(*v) : json::value();
-}
-json::value interval_json(const std::optional<std::pair<double, double>>& ci) {
-  return ci ? json::value(json::array{ci->first, ci->second}) : json::value();
+
+void write_interval(JsonWriter& w, const std::optional<std::pair<double, double>>& ci) {
+  w.key("ci");
+  if (!ci) return w.null();
+  w.begin_array();
+  w.real(ci->first);
+  w.real(ci->second);
+  w.end_array();
 }
 
 // Targets that apply to one group: a team's own where it has one, else everyone's.
@@ -258,94 +264,135 @@ bool met(double actual, double target, bool lower_is_better) {
   return lower_is_better ? actual <= target : actual >= target;
 }
 
-void add_target(json::object& o, const TargetSet& targets, const std::string& figure,
-                std::optional<store::Id> team, const std::optional<double>& actual) {
+// The "target" and "met" members of a figure.
+void write_target(JsonWriter& w, const TargetSet& targets, const std::string& figure,
+                  std::optional<store::Id> team, const std::optional<double>& actual) {
   const auto target = targets.find(figure, team);
-  o["target"] = target ? json::value(*target) : json::value();
-  o["met"] = target && actual
-                 ? json::value(met(*actual, *target, find_figure(figure)->lower_is_better))
-                 : json::value();
+  w.real("target", target);
+  w.key("met");
+  if (target && actual)
+    w.boolean(met(*actual, *target, find_figure(figure)->lower_is_better));
+  else
+    w.null();
 }
 
-json::object duration_flavour(const kpi::Distribution& d, const TargetSet& targets,
-                              const std::string& figure, std::optional<store::Id> team) {
-  json::object o{{"median", opt_seconds(d.median)},
-                 {"p90", opt_seconds(d.p90)},
-                 {"mean", d.mean ? json::value(*d.mean / 1000.0) : json::value()},
-                 {"n", d.n},
-                 {"low_confidence", d.n < kpi::kLowConfidenceBelow}};
-  json::object target, met_by;
+void write_duration_flavour(JsonWriter& w, std::string_view flavour, const kpi::Distribution& d,
+                            const TargetSet& targets, const std::string& figure,
+                            std::optional<store::Id> team) {
+  w.key(flavour);
+  w.begin_object();
+  const std::optional<double> mean =
+      d.mean ? std::optional(*d.mean / 1000.0) : std::optional<double>();
   const std::pair<const char*, std::optional<double>> stats[] = {
-      {"median", d.median ? std::optional(seconds(*d.median)) : std::nullopt},
-      {"p90", d.p90 ? std::optional(seconds(*d.p90)) : std::nullopt},
-      {"mean", d.mean ? std::optional(*d.mean / 1000.0) : std::nullopt}};
-  for (const auto& [stat, actual] : stats) {
-    const auto t = targets.find(figure + "." + stat, team);
-    if (!t) continue;
-    target[stat] = *t;
-    met_by[stat] = actual ? json::value(*actual <= *t) : json::value();
+      {"median", opt_seconds(d.median)}, {"p90", opt_seconds(d.p90)}, {"mean", mean}};
+  for (const auto& [stat, actual] : stats) w.real(stat, actual);
+  w.number("n", d.n);
+  w.boolean("low_confidence", d.n < kpi::kLowConfidenceBelow);
+  // Targets may be set on each statistic: {"median": 3600} and whether each is met.
+  std::vector<std::pair<const char*, double>> set;
+  for (const auto& [stat, actual] : stats)
+    if (const auto t = targets.find(figure + "." + stat, team)) set.emplace_back(stat, *t);
+  for (const bool met_part : {false, true}) {
+    w.key(met_part ? "met" : "target");
+    if (set.empty()) {
+      w.null();
+      continue;
+    }
+    w.begin_object();
+    for (const auto& [stat, target] : set) {
+      w.key(stat);
+      if (!met_part) {
+        w.real(target);
+        continue;
+      }
+      const auto& actual = std::find_if(std::begin(stats), std::end(stats), [&](const auto& s) {
+                             return s.first == stat;
+                           })->second;
+      actual ? w.boolean(*actual <= target) : w.null();
+    }
+    w.end_object();
   }
-  o["target"] = target.empty() ? json::value() : json::value(std::move(target));
-  o["met"] = met_by.empty() ? json::value() : json::value(std::move(met_by));
-  return o;
+  w.end_object();
 }
 
-json::object duration_json(const kpi::Distribution& cal, const kpi::Distribution& bus,
-                           const TargetSet& targets, const std::string& name,
-                           std::optional<store::Id> team) {
-  return {{"calendar", duration_flavour(cal, targets, name + ".calendar", team)},
-          {"business", duration_flavour(bus, targets, name + ".business", team)}};
+void write_duration(JsonWriter& w, const std::string& name, const kpi::Distribution& calendar,
+                    const kpi::Distribution& business, const TargetSet& targets,
+                    std::optional<store::Id> team) {
+  w.key(name);
+  w.begin_object();
+  write_duration_flavour(w, "calendar", calendar, targets, name + ".calendar", team);
+  write_duration_flavour(w, "business", business, targets, name + ".business", team);
+  w.end_object();
 }
 
-json::object proportion_json(const kpi::Proportion& p, const TargetSet& targets,
-                             const std::string& name, std::optional<store::Id> team) {
-  json::object o{{"value", opt_double(p.percent)},
-                 {"n", p.n},
-                 {"hits", p.hits},
-                 {"ci", interval_json(p.ci)},
-                 {"low_confidence", p.n < kpi::kLowConfidenceBelow}};
-  add_target(o, targets, name, team, p.percent);
-  return o;
+void write_proportion(JsonWriter& w, std::string_view key, const kpi::Proportion& p,
+                      const TargetSet& targets, const std::string& name,
+                      std::optional<store::Id> team) {
+  w.key(key);
+  w.begin_object();
+  w.real("value", p.percent);
+  w.number("n", p.n);
+  w.number("hits", p.hits);
+  write_interval(w, p.ci);
+  w.boolean("low_confidence", p.n < kpi::kLowConfidenceBelow);
+  write_target(w, targets, name, team, p.percent);
+  w.end_object();
 }
 
-json::object figures_json(const kpi::Figures& f, const TargetSet& targets,
-                          std::optional<store::Id> team) {
-  json::object o;
-  o["first_response"] =
-      duration_json(f.first_response, f.first_response_business, targets, "first_response", team);
-  o["next_reply"] = duration_json(f.next_reply, f.next_reply_business, targets, "next_reply", team);
-  o["first_resolution"] = duration_json(f.first_resolution, f.first_resolution_business, targets,
-                                        "first_resolution", team);
-  o["full_resolution"] = duration_json(f.full_resolution, f.full_resolution_business, targets,
-                                       "full_resolution", team);
-  o["csat"] = proportion_json(f.csat, targets, "csat", team);
-  json::object nps{
-      {"value", opt_double(f.nps.score)}, {"n", f.nps.n},
-      {"promoters", f.nps.promoters},     {"detractors", f.nps.detractors},
-      {"ci", interval_json(f.nps.ci)},    {"low_confidence", f.nps.n < kpi::kLowConfidenceBelow}};
-  add_target(nps, targets, "nps", team, f.nps.score);
-  o["nps"] = std::move(nps);
-  json::object ces{{"value", opt_double(f.ces.value)},
-                   {"n", f.ces.n},
-                   {"low_confidence", f.ces.n < kpi::kLowConfidenceBelow}};
-  add_target(ces, targets, "ces", team, f.ces.value);
-  o["ces"] = std::move(ces);
-  o["response_rate"] = proportion_json(f.response_rate, targets, "response_rate", team);
-  o["reopen_rate"] = proportion_json(f.reopen_rate, targets, "reopen_rate", team);
-  o["one_touch_rate"] = proportion_json(f.one_touch_rate, targets, "one_touch_rate", team);
-  o["sla"] = {{"first_response",
-               proportion_json(f.sla_first_response, targets, "sla.first_response", team)},
-              {"next_reply", proportion_json(f.sla_next_reply, targets, "sla.next_reply", team)},
-              {"resolution", proportion_json(f.sla_resolution, targets, "sla.resolution", team)}};
-  o["volume"] = {{"n", f.volume}};
-  o["backlog"] = {{"open", f.backlog_open},
-                  {"pending", f.backlog_pending},
-                  {"n", f.backlog_open + f.backlog_pending},
-                  {"age",
-                   {{"median", opt_seconds(f.backlog_age.median)},
-                    {"p90", opt_seconds(f.backlog_age.p90)},
-                    {"max", opt_seconds(f.backlog_age.max)}}}};
-  return o;
+// One group's (or one interval's) figures, as the API documents them.
+void write_figures(JsonWriter& w, const kpi::Figures& f, const TargetSet& targets,
+                   std::optional<store::Id> team) {
+  w.begin_object();
+  write_duration(w, "first_response", f.first_response, f.first_response_business, targets, team);
+  write_duration(w, "next_reply", f.next_reply, f.next_reply_business, targets, team);
+  write_duration(w, "first_resolution", f.first_resolution, f.first_resolution_business, targets,
+                 team);
+  write_duration(w, "full_resolution", f.full_resolution, f.full_resolution_business, targets,
+                 team);
+  write_proportion(w, "csat", f.csat, targets, "csat", team);
+  w.key("nps");
+  w.begin_object();
+  w.real("value", f.nps.score);
+  w.number("n", f.nps.n);
+  w.number("promoters", f.nps.promoters);
+  w.number("detractors", f.nps.detractors);
+  write_interval(w, f.nps.ci);
+  w.boolean("low_confidence", f.nps.n < kpi::kLowConfidenceBelow);
+  write_target(w, targets, "nps", team, f.nps.score);
+  w.end_object();
+  w.key("ces");
+  w.begin_object();
+  w.real("value", f.ces.value);
+  w.number("n", f.ces.n);
+  w.boolean("low_confidence", f.ces.n < kpi::kLowConfidenceBelow);
+  write_target(w, targets, "ces", team, f.ces.value);
+  w.end_object();
+  write_proportion(w, "response_rate", f.response_rate, targets, "response_rate", team);
+  write_proportion(w, "reopen_rate", f.reopen_rate, targets, "reopen_rate", team);
+  write_proportion(w, "one_touch_rate", f.one_touch_rate, targets, "one_touch_rate", team);
+  w.key("sla");
+  w.begin_object();
+  write_proportion(w, "first_response", f.sla_first_response, targets, "sla.first_response", team);
+  write_proportion(w, "next_reply", f.sla_next_reply, targets, "sla.next_reply", team);
+  write_proportion(w, "resolution", f.sla_resolution, targets, "sla.resolution", team);
+  w.end_object();
+  w.key("volume");
+  w.begin_object();
+  w.number("n", f.volume);
+  w.end_object();
+  w.key("backlog");
+  w.begin_object();
+  w.number("open", f.backlog_open);
+  w.number("pending", f.backlog_pending);
+  w.number("n", f.backlog_open + f.backlog_pending);
+  w.key("age");
+  w.begin_object();
+  w.real("median", opt_seconds(f.backlog_age.median));
+  w.real("p90", opt_seconds(f.backlog_age.p90));
+  w.real("max", opt_seconds(f.backlog_age.max));
+  w.end_object();
+  w.end_object();
+  w.end_object();
 }
 
 // Everything a report answer needs, read on one reader.
@@ -355,15 +402,15 @@ struct ReportData {
   std::vector<store::kpi::TargetRecord> targets;
 };
 
-ReportData load_report(store::Connection& db, ReportQuery q, std::vector<Millis> bounds,
-                       bool with_series) {
+ReportData load_report(store::Connection& db, store::kpi::FactCache& cache, ReportQuery q,
+                       std::vector<Millis> bounds, bool with_series) {
   ReportData out;
   if (q.organization_name) {
     q.filter.organization = store::kpi::find_organization(db, *q.organization_name);
     q.filter.unknown_organization = !q.filter.organization;
   }
   kpi::ReportBuilder builder(bounds, q.group_by, with_series);
-  store::kpi::feed_report(db, bounds, q.filter, builder);
+  store::kpi::feed_report(db, cache, bounds, q.filter, builder);
   out.groups = builder.finish();
   for (const auto& g : out.groups) {
     std::string name;
@@ -394,15 +441,16 @@ ReportData load_report(store::Connection& db, ReportQuery q, std::vector<Millis>
   return out;
 }
 
-json::value key_json(kpi::GroupBy by, const std::optional<std::int64_t>& key,
-                     const std::string& name) {
-  if (by == kpi::GroupBy::none) return nullptr;
-  const bool named_only = by == kpi::GroupBy::channel || by == kpi::GroupBy::priority;
-  if (!key)
-    return named_only ? json::object{{"name", nullptr}}
-                      : json::object{{"id", nullptr}, {"name", nullptr}};
-  if (named_only) return json::object{{"name", name}};
-  return json::object{{"id", *key}, {"name", name}};
+void write_key(JsonWriter& w, kpi::GroupBy by, const std::optional<std::int64_t>& key,
+               const std::string& name) {
+  w.key("key");
+  if (by == kpi::GroupBy::none) return w.null();
+  w.begin_object();
+  // Channels and priorities are known by their names alone.
+  if (by != kpi::GroupBy::channel && by != kpi::GroupBy::priority) w.number("id", key);
+  w.key("name");
+  key ? w.string(name) : w.null();
+  w.end_object();
 }
 
 const char* interval_name(const std::optional<kpi::Interval>& interval) {
@@ -427,9 +475,8 @@ boost::asio::awaitable<LoadedReport> load_figures(Services* s, ReportQuery q) {
     if (r.bounds.size() - 1 > kMaxIntervals)
       bad_query("interval", "gives more than 1000 intervals for this period: choose a longer one");
   }
-  auto load = [q, bounds = r.bounds, with_series](store::Connection& db) {
-    return load_report(db, q, bounds, with_series);
-  };
+  auto load = [&cache = s->db.kpi_fact_cache(), q, bounds = r.bounds, with_series](
+                  store::Connection& db) { return load_report(db, cache, q, bounds, with_series); };
   r.data = co_await s->db.read(std::move(load));
   co_return r;
 }
@@ -445,28 +492,42 @@ boost::asio::awaitable<http::Response> answer_report(Services* s, http::Context 
   const auto& bounds = report.bounds;
   const ReportData& data = report.data;
   const TargetSet targets{data.targets};
-  json::array groups;
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  w.string("from", format_time(q.from));
+  w.string("to", format_time(q.to));
+  w.string("tz", q.tz);
+  for (const auto& [member, name] : {std::pair{"interval", interval_name(q.interval)},
+                                     std::pair{"group_by", group_by_name(q.group_by)}}) {
+    w.key(member);
+    name ? w.string(name) : w.null();
+  }
+  w.key("groups");
+  w.begin_array();
   for (std::size_t i = 0; i < data.groups.size(); ++i) {
     const auto& g = data.groups[i];
     const std::optional<store::Id> team = target_team(q, g);
-    json::array series;
-    for (std::size_t k = 0; k < g.series.size(); ++k)
-      series.push_back(json::object{{"start", format_time(bounds[k])},
-                                    {"end", format_time(bounds[k + 1])},
-                                    {"figures", figures_json(g.series[k], targets, team)}});
-    groups.push_back(json::object{{"key", key_json(q.group_by, g.key, data.key_names[i])},
-                                  {"figures", figures_json(g.total, targets, team)},
-                                  {"series", std::move(series)}});
+    w.begin_object();
+    write_key(w, q.group_by, g.key, data.key_names[i]);
+    w.key("figures");
+    write_figures(w, g.total, targets, team);
+    w.key("series");
+    w.begin_array();
+    for (std::size_t k = 0; k < g.series.size(); ++k) {
+      w.begin_object();
+      w.string("start", format_time(bounds[k]));
+      w.string("end", format_time(bounds[k + 1]));
+      w.key("figures");
+      write_figures(w, g.series[k], targets, team);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
   }
-  json::object body{{"from", format_time(q.from)},
-                    {"to", format_time(q.to)},
-                    {"tz", q.tz},
-                    {"interval", interval_name(q.interval) ? json::value(interval_name(q.interval))
-                                                           : json::value()},
-                    {"group_by", group_by_name(q.group_by) ? json::value(group_by_name(q.group_by))
-                                                           : json::value()},
-                    {"groups", std::move(groups)}};
-  co_return reply(ctx, bh::status::ok, body);
+  w.end_array();
+  w.end_object();
+  co_return http::json_response(ctx.request, bh::status::ok, std::move(body));
 }
 
 boost::asio::awaitable<http::Response> get_kpis(Services* s, http::Context ctx) {

@@ -59,13 +59,14 @@ struct AgentFigures {
   kpi::Figures figures;
 };
 
-std::vector<AgentFigures> load_agents(store::Connection& db, Millis from, Millis to) {
+std::vector<AgentFigures> load_agents(store::Connection& db, store::kpi::FactCache& cache,
+                                      Millis from, Millis to) {
   const std::vector<Millis> bounds{from, to};
   kpi::ReportBuilder builder(bounds, kpi::GroupBy::agent, false);
   // Only what the figures below count: CSAT, first response and one-touch (first resolutions).
   constexpr std::array kShown{kpi::Metric::first_response, kpi::Metric::first_resolution,
                               kpi::Metric::survey_answer};
-  store::kpi::feed_report(db, bounds, {}, builder, kShown);
+  store::kpi::feed_report(db, cache, bounds, {}, builder, kShown);
   std::vector<AgentFigures> out;
   for (auto& g : builder.finish()) {
     if (!g.key) continue;  // figures credited to nobody (system moves, imports without agents)
@@ -83,7 +84,9 @@ boost::asio::awaitable<http::Response> get_recognition(Services* s, http::Contex
   if (to <= from) in.fail("to", "must be later than from");
   if (to - from > kMaxRange) in.fail("to", "must be at most about ten years after from");
   in.finish();
-  auto load = [from, to](store::Connection& db) { return load_agents(db, from, to); };
+  auto load = [&cache = s->db.kpi_fact_cache(), from, to](store::Connection& db) {
+    return load_agents(db, cache, from, to);
+  };
   const auto agents = co_await s->db.read(std::move(load));
   std::vector<recognition::Rated> rated;
   for (const auto& a : agents)

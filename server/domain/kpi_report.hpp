@@ -81,6 +81,9 @@ class ReportBuilder {
   GroupBy by_;
   bool with_series_;
   std::map<std::optional<std::int64_t>, Group> groups_;
+  static constexpr std::int64_t kSmallKeys = 1 << 16;
+  std::vector<Group*> small_keys_;  ///< groups_'s entries by key, for keys below kSmallKeys
+  Group* unkeyed_ = nullptr;        ///< groups_'s entry without a key, once made
 };
 
 }  // namespace hd::domain::kpi

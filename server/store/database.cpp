@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include "store/kpi_fact_cache.hpp"
+
 #include <SQLiteCpp/Exception.h>
 
 #include <algorithm>
@@ -51,6 +53,7 @@ Database::Database(DbOptions options, std::function<void(const BatchCommitted&)>
       on_commit_(std::move(on_commit)),
       on_checkpoint_(std::move(on_checkpoint)),
       writer_connection_(std::make_unique<Connection>(options_, false)),
+      kpi_fact_cache_(std::make_unique<kpi::FactCache>()),
       readers_(static_cast<std::size_t>(std::max(1, options_.readers))) {
   for (int i = 0; i < std::max(1, options_.readers); ++i)
     idle_readers_.push_back(std::make_unique<Connection>(options_, true));

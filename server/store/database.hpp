@@ -21,6 +21,10 @@
 
 namespace hd::store {
 
+namespace kpi {
+class FactCache;
+}
+
 /// A write transaction as the writer hands it to one request: the connection, inside that
 /// request's own SAVEPOINT, plus full-text rows that are indexed after all savepoints of the
 /// batch (FTS5 flushes its pending index at every savepoint; see ARCHITECTURE.md).
@@ -134,6 +138,9 @@ class Database {
   /// Finishes every queued write, then stops the writer and the checkpointer. Idempotent.
   void stop();
 
+  /// The facts reports read, kept between reports (shared by the readers).
+  kpi::FactCache& kpi_fact_cache() { return *kpi_fact_cache_; }
+
  private:
   struct WriteJob {
     virtual ~WriteJob() = default;
@@ -193,6 +200,7 @@ class Database {
   std::function<void(const CheckpointDone&)> on_checkpoint_;
   std::unique_ptr<Connection> writer_connection_;  ///< used only by the writer thread
 
+  std::unique_ptr<kpi::FactCache> kpi_fact_cache_;
   std::mutex readers_mutex_;  ///< guards idle_readers_
   std::vector<std::unique_ptr<Connection>> idle_readers_;
   boost::asio::thread_pool readers_;

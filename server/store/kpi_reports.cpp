@@ -3,7 +3,9 @@
 #include <array>
 #include <limits>
 
+#include "store/kpi_fact_cache.hpp"
 #include "store/raw_statement.hpp"
+#include "store/read_snapshot.hpp"
 
 namespace hd::store::kpi {
 namespace {
@@ -15,10 +17,9 @@ using domain::kpi::Metric;
   "created_at, value, business, flags, csat, nps, ces "
 #define HD_HAS_TAG \
   "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = kpi_facts.ticket_id AND g.tag = :tag) "
-// Scans and drill-downs read every fact of their metrics in the period and filter in code
-// (passes()); only the tag, in another table, is tested in SQL.
+// Reports (through the FactCache) and drill-downs read every fact of their metrics in the period
+// and filter in code (passes()); only the tag, in another table, is tested in SQL.
 #define HD_SCAN "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi "
-constexpr const char* kScanFacts = HD_FACT_COLUMNS HD_SCAN;
 constexpr const char* kScanTaggedFacts = HD_FACT_COLUMNS HD_SCAN "AND " HD_HAS_TAG;
 #define HD_DRILL                                                                           \
   "FROM kpi_facts WHERE metric BETWEEN :metric_lo AND :metric_hi AND at >= :lo AND at <= " \
@@ -74,6 +75,17 @@ FactRow read_row(const RawStatement& s) {
   return r;
 }
 
+// Every fact of `metric` with lo <= at <= hi on a ticket with the filter's tag.
+void scan_tagged_facts(Connection& db, Metric metric, Millis lo, Millis hi,
+                       const FactFilter& filter, const std::function<void(const FactRow&)>& each) {
+  RawStatement s(db, kScanTaggedFacts);
+  s.bind(":metric", static_cast<std::int64_t>(metric));
+  s.bind(":lo", lo);
+  s.bind(":hi", hi);
+  s.bind(":tag", *filter.tag);
+  while (s.step()) each(read_row(s));
+}
+
 std::string name_of(Connection& db, const char* sql, Id id) {
   auto& s = db.statement(sql);
   s.bind(1, id);
@@ -85,41 +97,36 @@ std::string name_of(Connection& db, const char* sql, Id id) {
 
 }  // namespace
 
-void scan_facts(Connection& db, Metric metric, Millis lo, Millis hi, Millis value_below,
-                const FactFilter& filter, const std::function<void(const FactRow&)>& each) {
-  RawStatement s(db, filter.tag ? kScanTaggedFacts : kScanFacts);
-  s.bind(":metric", static_cast<std::int64_t>(metric));
-  s.bind(":lo", lo);
-  s.bind(":hi", hi);
-  if (filter.tag) s.bind(":tag", *filter.tag);
-  while (s.step()) {
-    const FactRow row = read_row(s);
-    if (passes(filter, row, value_below)) each(row);
-  }
-}
-
-void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
-                 domain::kpi::ReportBuilder& builder, std::span<const Metric> metrics) {
+void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
+                 const FactFilter& filter, domain::kpi::ReportBuilder& builder,
+                 std::span<const Metric> metrics) {
+  const ReadSnapshot snapshot(db);  // every metric's facts as of one moment
   const Millis from = bounds.front(), to = bounds.back();
   constexpr Millis kMax = std::numeric_limits<Millis>::max();
-  auto add = [&builder](const FactRow& row) { builder.add(row); };
   for (const Metric m : metrics) {
-    if (domain::kpi::is_span(m))
-      // Spans still running at, or ending after, the first interval end and begun before `to`.
-      scan_facts(db, m, bounds[1], kMax, to, filter, add);
+    // Spans: still running at, or ending after, the first interval end, and begun before `to`.
+    const bool span = domain::kpi::is_span(m);
+    const Millis lo = span ? bounds[1] : from, hi = span ? kMax : to - 1;
+    const Millis value_below = span ? to : kMax;
+    auto add = [&](const FactRow& row) {
+      if (passes(filter, row, value_below)) builder.add(row);
+    };
+    // The cache keeps no ticket ids: a tag is tested in SQL, fact by fact.
+    if (filter.tag)
+      scan_tagged_facts(db, m, lo, hi, filter, add);
     else
-      scan_facts(db, m, from, to - 1, kMax, filter, add);
+      cache.for_each(db, m, lo, hi, add);
   }
 }
 
-void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
-                 domain::kpi::ReportBuilder& builder) {
+void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
+                 const FactFilter& filter, domain::kpi::ReportBuilder& builder) {
   constexpr std::array kEveryMetric{
       Metric::created,          Metric::first_response,     Metric::next_reply,
       Metric::first_resolution, Metric::full_resolution,    Metric::survey_sent,
       Metric::survey_answer,    Metric::sla_first_response, Metric::sla_next_reply,
       Metric::sla_resolution,   Metric::open_span,          Metric::pending_span};
-  feed_report(db, bounds, filter, builder, kEveryMetric);
+  feed_report(db, cache, bounds, filter, builder, kEveryMetric);
 }
 
 FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,

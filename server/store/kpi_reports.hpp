@@ -26,21 +26,20 @@ struct FactFilter {
   bool unknown_organization = false;        ///< the organisation filter names none we know
 };
 
-/// Calls `each` for every fact of `metric` with lo <= at <= hi and value < value_below that
-/// passes `filter`, in (at, ticket, seq) order. Runs on a reader.
-void scan_facts(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi,
-                Millis value_below, const FactFilter& filter,
-                const std::function<void(const domain::kpi::FactRow&)>& each);
+class FactCache;
 
-/// Feeds every fact a report over `bounds` needs into `builder`.
-void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
-                 domain::kpi::ReportBuilder& builder);
+/// Feeds every fact a report over `bounds` needs into `builder`, in one read snapshot, through
+/// `cache` (a tag filter is tested in SQL instead).
+void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
+                 const FactFilter& filter, domain::kpi::ReportBuilder& builder);
 /// The same for the facts of `metrics` only: the figures that need no other stay exact.
-void feed_report(Connection& db, const std::vector<Millis>& bounds, const FactFilter& filter,
-                 domain::kpi::ReportBuilder& builder, std::span<const domain::kpi::Metric> metrics);
+void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
+                 const FactFilter& filter, domain::kpi::ReportBuilder& builder,
+                 std::span<const domain::kpi::Metric> metrics);
 
 /// A drill-down page: the facts behind one figure after the keyset `after`, at most `limit`.
-/// `metrics` are one metric or the two spans (backlog); lo/hi/value_below as in scan_facts.
+/// `metrics` are one metric or the two spans (backlog); facts with lo <= at <= hi and
+/// value < value_below.
 using FactCursor = std::tuple<int, Millis, Id, std::int64_t>;  ///< metric, at, ticket, seq
 struct FactPage {
   std::vector<domain::kpi::FactRow> rows;

@@ -15,6 +15,7 @@
 #include "store/kpi_facts_store.hpp"
 #include "store/people.hpp"
 #include "store/raw_statement.hpp"
+#include "store/read_snapshot.hpp"
 #include "store/reviews.hpp"
 #include "store/sql_values.hpp"
 #include "store/survey_records.hpp"
@@ -594,17 +595,7 @@ std::optional<TicketRecord> find_ticket(Connection& db, Id id) {
 std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
   // One snapshot for every statement of the page (hits, candidates, the page's ids, its rows):
   // a ticket changed meanwhile is never read after it stopped matching.
-  struct Snapshot {
-    Connection& db;
-    explicit Snapshot(Connection& c) : db(c) { db.run("SAVEPOINT list_page"); }
-    ~Snapshot() {
-      try {
-        db.run("RELEASE list_page");
-      } catch (const SQLite::Exception&) {
-        // Only reads were made: ending the snapshot can't lose anything.
-      }
-    }
-  } snapshot{db};
+  const ReadSnapshot snapshot(db);
   // Blank text matches everything, as if there were no text filter.
   const auto phrase = q.text ? fts_phrase_query(*q.text) : "";
   if (!phrase.empty()) {

@@ -5,6 +5,7 @@ bad input; export -> import gives the same figures."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import kpi_reference as ref
-from harness import PASSWORD, Server, boot, expect, invalid, problem, uniq
+from harness import PASSWORD, Server, boot, expect, invalid, new_ticket, problem, uniq
 
 ROOT = Path(__file__).resolve().parents[2]
 GEN = ROOT / "tests" / "bench" / "gen_history.py"
@@ -223,6 +224,43 @@ def test_empty_period_has_n_zero_everywhere(imported):
                                                "n": 0, "low_confidence": True}
     assert f["csat"]["value"] is None and f["csat"]["ci"] is None and f["nps"]["n"] == 0
     assert f["volume"]["n"] == 0 and f["backlog"]["open"] == 0
+
+
+def test_a_report_follows_every_change_to_its_facts(tmp_path):
+    """Reports keep facts in memory between requests (by day, with a version the database bumps
+    on every change): each change to a ticket shows in the very next report, never a stale one."""
+    srv = boot(tmp_path, users=("agent", "supervisor"))
+    try:
+        agent, sup = srv.client(), srv.client()
+        expect(agent.login("agent@x.test"), 200)
+        expect(sup.login("supervisor@x.test"), 200)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        span = {"from": (now - dt.timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+                "to": (now + dt.timedelta(days=1)).isoformat().replace("+00:00", "Z")}
+
+        def figures():
+            return report(sup, **span)["groups"][0]["figures"]
+
+        f = figures()
+        assert f["volume"]["n"] == 0 and f["backlog"]["n"] == 0
+        tid = new_ticket(agent)["id"]
+        f = figures()
+        assert f["volume"]["n"] == 1 and f["backlog"]["open"] == 1
+        assert f["first_response"]["calendar"]["n"] == 0
+        expect(agent.post(f"/api/v1/tickets/{tid}/messages", {"body": "On it"}), 201)
+        f = figures()
+        assert f["first_response"]["calendar"]["n"] == 1
+        assert f["first_resolution"]["calendar"]["n"] == 0
+        expect(agent.post(f"/api/v1/tickets/{tid}/status", {"status": "resolved"}), 200)
+        f = figures()
+        assert f["first_resolution"]["calendar"]["n"] == 1 and f["backlog"]["n"] == 0
+        assert f["one_touch_rate"]["hits"] == 1 and f["reopen_rate"]["hits"] == 0
+        expect(agent.post(f"/api/v1/tickets/{tid}/status", {"status": "open"}), 200)
+        f = figures()
+        assert f["backlog"]["open"] == 1 and f["reopen_rate"]["hits"] == 1
+        assert f["one_touch_rate"]["hits"] == 0
+    finally:
+        srv.stop()
 
 
 def test_single_ticket_and_late_survey_answer(imported):

@@ -46,3 +46,16 @@ TEST_CASE("json writer: strings are escaped as Boost.JSON escapes them, however 
     CHECK(boost::json::parse(text).as_array()[0].as_string() == s);
   }
 }
+
+TEST_CASE("json writer: doubles are written as Boost.JSON writes them, absent ones as null") {
+  for (const double d : {0.0, -0.0, 86.2, 900.0, 1e-7, 1.0 / 3.0, 123456789.125, -2.5e300}) {
+    std::string text;
+    JsonWriter out(text);
+    out.begin_object();
+    out.real("v", d);
+    out.real("none", std::optional<double>{});
+    out.end_object();
+    CHECK(text == "{\"v\":" + boost::json::serialize(boost::json::value(d)) + ",\"none\":null}");
+    CHECK(boost::json::parse(text).at("v").as_double() == d);
+  }
+}
