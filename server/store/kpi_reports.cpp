@@ -1,5 +1,6 @@
 #include "store/kpi_reports.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -21,18 +22,28 @@ using domain::kpi::Metric;
 // and filter in code (passes()); only the tag, in another table, is tested in SQL.
 #define HD_SCAN "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi "
 constexpr const char* kScanTaggedFacts = HD_FACT_COLUMNS HD_SCAN "AND " HD_HAS_TAG;
-#define HD_DRILL                                                                           \
-  "FROM kpi_facts WHERE metric BETWEEN :metric_lo AND :metric_hi AND at >= :lo AND at <= " \
-  ":hi AND (:after_metric IS NULL OR (metric, at, ticket_id, seq) > "                      \
-  "(:after_metric, :after_at, :after_ticket, :after_seq)) "
-#define HD_DRILL_ORDER "ORDER BY metric, at, ticket_id, seq"
+// A drill-down reads one metric at a time: an equality on the key's first column lets SQLite
+// start at the period (or the cursor), where a range over metrics walked every older fact.
+#define HD_DRILL "FROM kpi_facts WHERE metric = :metric AND at >= :lo AND at <= :hi "
+#define HD_AFTER "AND (at, ticket_id, seq) > (:after_at, :after_ticket, :after_seq) "
+#define HD_DRILL_ORDER "ORDER BY at, ticket_id, seq"
 constexpr const char* kDrillFacts = HD_FACT_COLUMNS HD_DRILL HD_DRILL_ORDER;
+constexpr const char* kDrillFactsAfter = HD_FACT_COLUMNS HD_DRILL HD_AFTER HD_DRILL_ORDER;
 constexpr const char* kDrillTaggedFacts = HD_FACT_COLUMNS HD_DRILL "AND " HD_HAS_TAG HD_DRILL_ORDER;
+constexpr const char* kDrillTaggedFactsAfter =
+    HD_FACT_COLUMNS HD_DRILL HD_AFTER "AND " HD_HAS_TAG HD_DRILL_ORDER;
 constexpr const char* kSubject = "SELECT subject FROM tickets WHERE id = ?";
 constexpr const char* kFindOrganization = "SELECT id FROM kpi_organizations WHERE name = ?";
 constexpr const char* kOrganizationName = "SELECT name FROM kpi_organizations WHERE id = ?";
 constexpr const char* kUserName = "SELECT name FROM users WHERE id = ?";
 constexpr const char* kTeamName = "SELECT name FROM teams WHERE id = ?";
+
+constexpr std::array kEveryMetric{
+    Metric::created,          Metric::first_response,     Metric::next_reply,
+    Metric::first_resolution, Metric::full_resolution,    Metric::survey_sent,
+    Metric::survey_answer,    Metric::sla_first_response, Metric::sla_next_reply,
+    Metric::sla_resolution,   Metric::open_span,          Metric::pending_span};
+constexpr Millis kMaxMillis = std::numeric_limits<Millis>::max();
 
 /// The report filters of `f` but the tag (tested in SQL), and value < value_below.
 bool passes(const FactFilter& f, const FactRow& r, Millis value_below) {
@@ -102,12 +113,11 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
                  std::span<const Metric> metrics) {
   const ReadSnapshot snapshot(db);  // every metric's facts as of one moment
   const Millis from = bounds.front(), to = bounds.back();
-  constexpr Millis kMax = std::numeric_limits<Millis>::max();
   for (const Metric m : metrics) {
     // Spans: still running at, or ending after, the first interval end, and begun before `to`.
     const bool span = domain::kpi::is_span(m);
-    const Millis lo = span ? bounds[1] : from, hi = span ? kMax : to - 1;
-    const Millis value_below = span ? to : kMax;
+    const Millis lo = span ? bounds[1] : from, hi = span ? kMaxMillis : to - 1;
+    const Millis value_below = span ? to : kMaxMillis;
     auto add = [&](const FactRow& row) {
       if (passes(filter, row, value_below)) builder.add(row);
     };
@@ -116,42 +126,50 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
       scan_tagged_facts(db, m, lo, hi, filter, add);
     else
       cache.for_each(db, m, lo, hi, add);
+    builder.metric_done(m);
   }
 }
 
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder) {
-  constexpr std::array kEveryMetric{
-      Metric::created,          Metric::first_response,     Metric::next_reply,
-      Metric::first_resolution, Metric::full_resolution,    Metric::survey_sent,
-      Metric::survey_answer,    Metric::sla_first_response, Metric::sla_next_reply,
-      Metric::sla_resolution,   Metric::open_span,          Metric::pending_span};
   feed_report(db, cache, bounds, filter, builder, kEveryMetric);
+}
+
+void warm_facts(Connection& db, FactCache& cache, Millis from, Millis to) {
+  const ReadSnapshot snapshot(db);
+  for (const Metric m : kEveryMetric)
+    cache.for_each(db, m, from, domain::kpi::is_span(m) ? kMaxMillis : to, [](const FactRow&) {});
 }
 
 FactPage drill_facts(Connection& db, int metric_lo, int metric_hi, Millis lo, Millis hi,
                      Millis value_below, bool need_nps, bool need_ces, const FactFilter& filter,
                      const std::optional<FactCursor>& after, int limit) {
-  RawStatement s(db, filter.tag ? kDrillTaggedFacts : kDrillFacts);
-  s.bind(":metric_lo", metric_lo);
-  s.bind(":metric_hi", metric_hi);
-  s.bind(":lo", lo);
-  s.bind(":hi", hi);
-  if (filter.tag) s.bind(":tag", *filter.tag);
-  if (after) {  // unbound, the cursor's parameters are NULL: the first page
-    s.bind(":after_metric", std::get<0>(*after));
-    s.bind(":after_at", std::get<1>(*after));
-    s.bind(":after_ticket", std::get<2>(*after));
-    s.bind(":after_seq", std::get<3>(*after));
-  }
+  const ReadSnapshot snapshot(db);  // one page, one moment
   FactPage page;
-  while (static_cast<int>(page.rows.size()) < limit && s.step()) {
-    FactRow row = read_row(s);
-    if (!passes(filter, row, value_below) || (need_nps && !row.fact.nps) ||
-        (need_ces && !row.fact.ces))
-      continue;
-    page.subjects.push_back(name_of(db, kSubject, row.ticket_id));
-    page.rows.push_back(std::move(row));
+  const int first = after ? std::max(metric_lo, std::get<0>(*after)) : metric_lo;
+  for (int metric = first; metric <= metric_hi; ++metric) {
+    const bool resume = after && std::get<0>(*after) == metric;
+    const char* sql = filter.tag ? (resume ? kDrillTaggedFactsAfter : kDrillTaggedFacts)
+                                 : (resume ? kDrillFactsAfter : kDrillFacts);
+    RawStatement s(db, sql);
+    s.bind(":metric", metric);
+    s.bind(":lo", lo);
+    s.bind(":hi", hi);
+    if (filter.tag) s.bind(":tag", *filter.tag);
+    if (resume) {
+      s.bind(":after_at", std::get<1>(*after));
+      s.bind(":after_ticket", std::get<2>(*after));
+      s.bind(":after_seq", std::get<3>(*after));
+    }
+    while (static_cast<int>(page.rows.size()) < limit && s.step()) {
+      FactRow row = read_row(s);
+      if (!passes(filter, row, value_below) || (need_nps && !row.fact.nps) ||
+          (need_ces && !row.fact.ces))
+        continue;
+      page.subjects.push_back(name_of(db, kSubject, row.ticket_id));
+      page.rows.push_back(std::move(row));
+    }
+    if (static_cast<int>(page.rows.size()) == limit) break;
   }
   return page;
 }
