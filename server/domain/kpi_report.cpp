@@ -49,22 +49,92 @@ ReportBuilder::Group& ReportBuilder::group_for(const FactRow& row) {
 
 void ReportBuilder::add(const FactRow& row) {
   const Millis from = bounds_.front(), to = bounds_.back();
+  // With a series, a fact goes to its intervals only: finish() makes the totals from them.
   if (is_span(row.fact.metric)) {
     const Millis start = row.fact.value, end = row.fact.at;
     // Interval ends T (bounds[1..]) with start < T <= end.
     const auto first = std::upper_bound(bounds_.begin() + 1, bounds_.end(), start);
     if (first == bounds_.end() || *first > end) return;
     auto& g = group_for(row);
-    if (to > start && to <= end) g.total.add(row, to);
-    if (!with_series_) return;
+    if (!with_series_) return g.total.add(row, to);  // here `first` is `to`
     for (auto it = first; it != bounds_.end() && *it <= end; ++it)
       g.series[static_cast<std::size_t>(it - bounds_.begin()) - 1].add(row, *it);
     return;
   }
   if (row.fact.at < from || row.fact.at >= to) return;
   auto& g = group_for(row);
-  g.total.add(row, to);
-  if (with_series_) g.series[interval_index(bounds_, row.fact.at)].add(row, to);
+  if (with_series_)
+    g.series[interval_index(bounds_, row.fact.at)].add(row, to);
+  else
+    g.total.add(row, to);
+}
+
+void ReportBuilder::Samples::absorb_counts(const Samples& s) {
+  csat_n += s.csat_n;
+  csat_hits += s.csat_hits;
+  sent += s.sent;
+  answered += s.answered;
+  first_resolved += s.first_resolved;
+  reopened += s.reopened;
+  one_touch += s.one_touch;
+  promoters += s.promoters;
+  passives += s.passives;
+  detractors += s.detractors;
+  ces_n += s.ces_n;
+  ces_sum += s.ces_sum;
+  volume += s.volume;
+  for (std::size_t i = 0; i < std::size(sla_decided); ++i) {
+    sla_decided[i] += s.sla_decided[i];
+    sla_achieved[i] += s.sla_achieved[i];
+  }
+}
+
+void ReportBuilder::metric_done(Metric metric) {
+  switch (metric) {
+    case Metric::first_response:
+    case Metric::next_reply:
+    case Metric::first_resolution:
+    case Metric::full_resolution: {
+      const auto k = 2 * static_cast<std::size_t>(static_cast<int>(metric) -
+                                                  static_cast<int>(Metric::first_response));
+      close_kind(k);
+      close_kind(k + 1);
+      break;
+    }
+    case Metric::open_span:
+    case Metric::pending_span:
+      done_[metric == Metric::open_span ? 0 : 1] = true;
+      if (done_[0] && done_[1]) close_kind(kBacklogAge);
+      break;
+    default:
+      break;
+  }
+}
+
+void ReportBuilder::close_kind(std::size_t k) {
+  if (closed_[k]) return;
+  closed_[k] = true;
+  auto release = [](std::vector<Millis>& v) { std::vector<Millis>().swap(v); };
+  for (auto& [key, g] : groups_) {
+    if (!with_series_) {
+      g.total.described[k] = describe(g.total.values[k]);
+      release(g.total.values[k]);
+      continue;
+    }
+    if (k == kBacklogAge) {
+      // The backlog at the period's end is the one at its last interval's end.
+      g.total.described[k] = describe(g.series.back().values[k]);
+    } else {  // the period's samples are its intervals'
+      period_.clear();
+      for (const Samples& s : g.series)
+        period_.insert(period_.end(), s.values[k].begin(), s.values[k].end());
+      g.total.described[k] = describe(period_);
+    }
+    for (Samples& s : g.series) {
+      s.described[k] = describe(s.values[k]);
+      release(s.values[k]);
+    }
+  }
 }
 
 void ReportBuilder::Samples::add(const FactRow& row, Millis period_end) {
@@ -122,21 +192,21 @@ void ReportBuilder::Samples::add(const FactRow& row, Millis period_end) {
     case Metric::open_span:
     case Metric::pending_span:
       (f.metric == Metric::open_span ? open : pending) += 1;
-      backlog_age.push_back(period_end - row.created_at);
+      values[kBacklogAge].push_back(period_end - row.created_at);
       break;
   }
 }
 
-Figures ReportBuilder::Samples::figures() {
+Figures ReportBuilder::Samples::figures() const {
   Figures r;
-  r.first_response = describe(values[0]);
-  r.first_response_business = describe(values[1]);
-  r.next_reply = describe(values[2]);
-  r.next_reply_business = describe(values[3]);
-  r.first_resolution = describe(values[4]);
-  r.first_resolution_business = describe(values[5]);
-  r.full_resolution = describe(values[6]);
-  r.full_resolution_business = describe(values[7]);
+  r.first_response = described[0];
+  r.first_response_business = described[1];
+  r.next_reply = described[2];
+  r.next_reply_business = described[3];
+  r.first_resolution = described[4];
+  r.first_resolution_business = described[5];
+  r.full_resolution = described[6];
+  r.full_resolution_business = described[7];
   r.csat = proportion(csat_hits, csat_n);
   r.response_rate = proportion(answered, sent);
   r.reopen_rate = proportion(reopened, first_resolved);
@@ -149,21 +219,27 @@ Figures ReportBuilder::Samples::figures() {
   r.volume = volume;
   r.backlog_open = open;
   r.backlog_pending = pending;
-  r.backlog_age = describe(backlog_age);
+  r.backlog_age = described[kBacklogAge];
   return r;
 }
 
 std::vector<GroupFigures> ReportBuilder::finish() {
+  for (std::size_t k = 0; k < kKinds; ++k) close_kind(k);
   std::vector<GroupFigures> out;
   out.reserve(groups_.size());
   for (auto& [key, g] : groups_) {
     GroupFigures gf;
     gf.key = key;
-    gf.total = g.total.figures();
     if (with_series_) {
+      // The period's counts are its intervals'; its backlog is the last interval's (both are
+      // counted at the period's end).
+      for (const Samples& s : g.series) g.total.absorb_counts(s);
+      g.total.open = g.series.back().open;
+      g.total.pending = g.series.back().pending;
       gf.series.reserve(g.series.size());
-      for (auto& s : g.series) gf.series.push_back(s.figures());
+      for (const Samples& s : g.series) gf.series.push_back(s.figures());
     }
+    gf.total = g.total.figures();
     out.push_back(std::move(gf));
   }
   return out;

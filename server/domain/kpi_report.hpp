@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,6 +40,7 @@ struct Figures {
   std::int64_t volume = 0;
   std::int64_t backlog_open = 0, backlog_pending = 0;
   Distribution backlog_age;  ///< age at the period's end: end - created_at
+  bool operator==(const Figures&) const = default;
 };
 
 /// A report's figures for one group: the whole period and each interval of the series.
@@ -56,26 +58,39 @@ class ReportBuilder {
  public:
   ReportBuilder(std::vector<Millis> bounds, GroupBy by, bool with_series);
   void add(const FactRow& row);
+  /// Says that every row of `metric` has been added: the durations it gave are described now
+  /// and their samples freed, so a report holds one metric's samples at a time (a few MB
+  /// instead of tens on a million tickets). Optional: finish() describes what is left.
+  void metric_done(Metric metric);
   /// The groups in key order (the null key first); a report with no grouping has exactly one
   /// group with no key, even when it saw no rows.
   std::vector<GroupFigures> finish();
 
  private:
+  /// Samples of durations: calendar and business time of first response, next reply, first and
+  /// full resolution (0-7), and the backlog's age (8).
+  static constexpr std::size_t kKinds = 9, kBacklogAge = 8;
   struct Samples {
-    std::vector<Millis> values[8];
-    std::vector<Millis> backlog_age;
+    std::vector<Millis> values[kKinds];
+    Distribution described[kKinds];  ///< values[k], once kind k is closed
     std::int64_t csat_n = 0, csat_hits = 0, sent = 0, answered = 0, first_resolved = 0,
                  reopened = 0, one_touch = 0, promoters = 0, passives = 0, detractors = 0,
                  ces_n = 0, ces_sum = 0, volume = 0, open = 0, pending = 0;
     std::int64_t sla_decided[3] = {0, 0, 0}, sla_achieved[3] = {0, 0, 0};
     void add(const FactRow& row, Millis period_end);
-    Figures figures();
+    /// Adds the counts of `s` but its backlog (a count at one instant, not a sum over time).
+    void absorb_counts(const Samples& s);
+    /// The figures; every kind must be closed.
+    Figures figures() const;
   };
   struct Group {
-    Samples total;
-    std::vector<Samples> series;
+    Samples total;                ///< without a series; with one, made from it
+    std::vector<Samples> series;  ///< one per interval
   };
   Group& group_for(const FactRow& row);
+  /// Describes kind k's samples in every group and interval (and the period's, from the
+  /// intervals' with a series), then frees them.
+  void close_kind(std::size_t k);
 
   std::vector<Millis> bounds_;
   GroupBy by_;
@@ -84,6 +99,9 @@ class ReportBuilder {
   static constexpr std::int64_t kSmallKeys = 1 << 16;
   std::vector<Group*> small_keys_;  ///< groups_'s entries by key, for keys below kSmallKeys
   Group* unkeyed_ = nullptr;        ///< groups_'s entry without a key, once made
+  bool closed_[kKinds] = {};
+  bool done_[2] = {};           ///< the two spans, both feeding the backlog's age
+  std::vector<Millis> period_;  ///< a group's samples of one kind over the whole period
 };
 
 }  // namespace hd::domain::kpi

@@ -17,6 +17,7 @@ struct Distribution {
   std::int64_t n = 0;
   std::optional<Millis> median, p90, max;
   std::optional<double> mean;  ///< sum / n in milliseconds (the sum is exact, in integers)
+  bool operator==(const Distribution&) const = default;
 };
 
 /// Describes `values`, reordering them. Median and p90 are "nearest rank" percentiles (KPIS.md):
@@ -29,6 +30,7 @@ struct Proportion {
   std::int64_t n = 0, hits = 0;
   std::optional<double> percent;
   std::optional<std::pair<double, double>> ci;  ///< in percent
+  bool operator==(const Proportion&) const = default;
 };
 
 /// REQUIRES: 0 <= hits <= n.
@@ -40,6 +42,7 @@ struct NetPromoter {
   std::int64_t n = 0, promoters = 0, detractors = 0;
   std::optional<double> score;
   std::optional<std::pair<double, double>> ci;
+  bool operator==(const NetPromoter&) const = default;
 };
 
 NetPromoter net_promoter(std::int64_t promoters, std::int64_t passives, std::int64_t detractors);
@@ -53,6 +56,7 @@ inline int nps_class(int answer) {
 struct Mean {
   std::int64_t n = 0, sum = 0;
   std::optional<double> value;
+  bool operator==(const Mean&) const = default;
 };
 Mean mean_of(std::int64_t sum, std::int64_t n);
 

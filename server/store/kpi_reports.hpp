@@ -37,6 +37,9 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder,
                  std::span<const domain::kpi::Metric> metrics);
 
+/// Reads the facts of reports over [from, to) into `cache` ahead of them.
+void warm_facts(Connection& db, FactCache& cache, Millis from, Millis to);
+
 /// A drill-down page: the facts behind one figure after the keyset `after`, at most `limit`.
 /// `metrics` are one metric or the two spans (backlog); facts with lo <= at <= hi and
 /// value < value_below.
