@@ -1,6 +1,7 @@
 #include "domain/kpi_report.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "domain/kpi_intervals.hpp"
 
@@ -30,7 +31,10 @@ ReportBuilder::ReportBuilder(std::vector<Millis> bounds, GroupBy by, bool with_s
 }
 
 ReportBuilder::Group& ReportBuilder::group_for(const FactRow& row) {
-  const auto key = group_key(row, by_);
+  return group_at(group_key(row, by_));
+}
+
+ReportBuilder::Group& ReportBuilder::group_at(const std::optional<std::int64_t>& key) {
   // Most keys are small ids (agents, teams, channels): a table indexed by the key spares a
   // report of a million facts as many ordered-map lookups.
   const bool small = key && *key >= 0 && *key < kSmallKeys;
@@ -109,6 +113,34 @@ void ReportBuilder::metric_done(Metric metric) {
     default:
       break;
   }
+}
+
+void ReportBuilder::Samples::merge(Samples&& s, const bool (&closed)[kKinds]) {
+  absorb_counts(s);
+  open += s.open;
+  pending += s.pending;
+  for (std::size_t k = 0; k < kKinds; ++k) {
+    if (closed[k])
+      described[k] = s.described[k];
+    else
+      values[k].insert(values[k].end(), s.values[k].begin(), s.values[k].end());
+  }
+}
+
+void ReportBuilder::merge(ReportBuilder&& other) {
+  for (std::size_t k = 0; k < kKinds; ++k)
+    if (closed_[k] && other.closed_[k])
+      throw std::logic_error("report builders that both described one kind can't be merged");
+  for (auto& [key, theirs] : other.groups_) {
+    Group& mine = group_at(key);
+    mine.total.merge(std::move(theirs.total), other.closed_);
+    for (std::size_t i = 0; i < mine.series.size(); ++i)
+      mine.series[i].merge(std::move(theirs.series[i]), other.closed_);
+  }
+  // Described by the sibling: this builder has no samples of them left to describe.
+  for (std::size_t k = 0; k < kKinds; ++k) closed_[k] = closed_[k] || other.closed_[k];
+  done_[0] = done_[0] || other.done_[0];
+  done_[1] = done_[1] || other.done_[1];
 }
 
 void ReportBuilder::close_kind(std::size_t k) {

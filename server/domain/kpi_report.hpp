@@ -62,6 +62,11 @@ class ReportBuilder {
   /// and their samples freed, so a report holds one metric's samples at a time (a few MB
   /// instead of tens on a million tickets). Optional: finish() describes what is left.
   void metric_done(Metric metric);
+  /// An empty builder of the same report, to be fed other metrics and merged into this one.
+  ReportBuilder sibling() const { return ReportBuilder(bounds_, by_, with_series_); }
+  /// Takes in what `other` (a sibling) was fed. REQUIRES: no kind of duration was fed to both
+  /// (the two spans, which both feed the backlog's age, go to the same builder).
+  void merge(ReportBuilder&& other);
   /// The groups in key order (the null key first); a report with no grouping has exactly one
   /// group with no key, even when it saw no rows.
   std::vector<GroupFigures> finish();
@@ -80,6 +85,8 @@ class ReportBuilder {
     void add(const FactRow& row, Millis period_end);
     /// Adds the counts of `s` but its backlog (a count at one instant, not a sum over time).
     void absorb_counts(const Samples& s);
+    /// Takes in a sibling's samples: its counts, and its durations (described where `closed`).
+    void merge(Samples&& s, const bool (&closed)[kKinds]);
     /// The figures; every kind must be closed.
     Figures figures() const;
   };
@@ -88,6 +95,7 @@ class ReportBuilder {
     std::vector<Samples> series;  ///< one per interval
   };
   Group& group_for(const FactRow& row);
+  Group& group_at(const std::optional<std::int64_t>& key);
   /// Describes kind k's samples in every group and interval (and the period's, from the
   /// intervals' with a series), then frees them.
   void close_kind(std::size_t k);

@@ -124,9 +124,12 @@ std::shared_ptr<const FactCache::Day> load_day(Connection& db, Metric metric, st
 
 }  // namespace
 
-void FactCache::for_each(Connection& db, Metric metric, Millis lo, Millis hi,
-                         const std::function<void(const FactRow&)>& each) {
-  if (lo > hi) return;
+FactCache::Facts FactCache::facts(Connection& db, Metric metric, Millis lo, Millis hi) {
+  Facts out;
+  out.metric_ = metric;
+  out.lo_ = lo;
+  out.hi_ = hi;
+  if (lo > hi) return out;
   RawStatement versions(db, kDayVersions);
   versions.bind(":metric", static_cast<std::int64_t>(metric));
   versions.bind(":first", day_of(lo));
@@ -139,9 +142,21 @@ void FactCache::for_each(Connection& db, Metric metric, Millis lo, Millis hi,
       day = load_day(db, metric, key.second, version);
       keep(key, day);
     }
-    for (const Packed& p : day->facts)
-      if (p.at >= lo && p.at <= hi) each(unpack(p, metric));
+    out.days_.push_back(std::move(day));
   }
+  return out;
+}
+
+void FactCache::Facts::for_each(const std::function<void(const FactRow&)>& each) const {
+  for (const auto& day : days_)
+    for (const Packed& p : day->facts)
+      if (p.at >= lo_ && p.at <= hi_) each(unpack(p, metric_));
+}
+
+std::size_t FactCache::Facts::size() const {
+  std::size_t n = 0;
+  for (const auto& day : days_) n += day->facts.size();
+  return n;
 }
 
 std::shared_ptr<const FactCache::Day> FactCache::find(const Key& key, std::int64_t version) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "domain/kpi_report.hpp"
 #include "store/connection.hpp"
@@ -22,19 +23,36 @@ namespace hd::store::kpi {
 /// Shared by the reader threads; the least recently used days go past `budget_bytes`.
 class FactCache {
  public:
+  struct Day;  // the facts of one (metric, day), packed
+
+  /// The facts of one metric between two instants, as of one snapshot; read from memory alone,
+  /// so any thread may read them (the days are never changed once kept).
+  class Facts {
+   public:
+    /// Calls `each` for every fact, in (at, ticket, seq) order. The rows carry what a report
+    /// counts: no ticket id, no seq.
+    void for_each(const std::function<void(const domain::kpi::FactRow&)>& each) const;
+    /// How many facts the days hold (a bound on how many for_each gives).
+    std::size_t size() const;
+
+   private:
+    friend class FactCache;
+    domain::kpi::Metric metric_{};
+    Millis lo_ = 0, hi_ = 0;
+    std::vector<std::shared_ptr<const Day>> days_;
+  };
+
   static constexpr std::size_t kDefaultBudget = std::size_t{128} << 20;
   explicit FactCache(std::size_t budget_bytes = kDefaultBudget) : budget_(budget_bytes) {}
 
-  /// Calls `each` for every fact of `metric` with lo <= at <= hi, in (at, ticket, seq) order.
-  /// The rows carry what a report counts: no ticket id, no seq.
-  /// REQUIRES: `db` is in a read snapshot (store/read_snapshot.hpp) for the whole call.
-  void for_each(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi,
-                const std::function<void(const domain::kpi::FactRow&)>& each);
+  /// The facts of `metric` with lo <= at <= hi: the days kept at the version `db` sees, the
+  /// others read from it (and kept).
+  /// REQUIRES: `db` is in a read snapshot (store/read_snapshot.hpp) for the whole call, and
+  /// for every other call whose facts are to agree with these.
+  Facts facts(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi);
 
   /// Bytes of facts held now.
   std::size_t bytes() const;
-
-  struct Day;  // the facts of one (metric, day), packed
 
  private:
   using Key = std::pair<int, std::int64_t>;  // metric, day

@@ -87,3 +87,52 @@ TEST_CASE("report: a period's totals are the same with a series as without, metr
 }
 
 }  // namespace hd::domain::kpi
+
+namespace hd::domain::kpi {
+
+TEST_CASE("report: two siblings fed different metrics, merged, give the figures of one builder") {
+  std::mt19937_64 rng(7);
+  const std::vector<Millis> bounds{2 * kDay, 5 * kDay, 9 * kDay, 14 * kDay, 18 * kDay};
+  // The spans both feed the backlog's age: they stay together.
+  auto in_first = [](Metric m) {
+    return m == Metric::created || m == Metric::next_reply || m == Metric::full_resolution ||
+           m == Metric::survey_answer || is_span(m);
+  };
+  for (int round = 0; round < 10; ++round) {
+    const auto rows = random_facts(rng);
+    const bool flip = round % 2 == 1;  // each metric in each builder, half the rounds each
+    for (const bool with_series : {false, true})
+      for (const GroupBy by : {GroupBy::none, GroupBy::agent, GroupBy::priority}) {
+        const std::vector<Millis> used =
+            with_series ? bounds : std::vector<Millis>{bounds.front(), bounds.back()};
+        ReportBuilder one(used, by, with_series), first(used, by, with_series);
+        ReportBuilder second = first.sibling();
+        for (const auto& r : rows) {
+          one.add(r);
+          (in_first(r.fact.metric) != flip ? first : second).add(r);
+        }
+        for (int m = 1; m <= static_cast<int>(Metric::sla_resolution); ++m)
+          (in_first(static_cast<Metric>(m)) != flip ? first : second)
+              .metric_done(static_cast<Metric>(m));
+        first.merge(std::move(second));
+        const auto want = one.finish(), got = first.finish();
+        REQUIRE(got.size() == want.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          CAPTURE(round);
+          CHECK(got[i].key == want[i].key);
+          CHECK(got[i].total == want[i].total);
+          CHECK(got[i].series == want[i].series);
+        }
+      }
+  }
+}
+
+TEST_CASE("report: siblings that both described one kind refuse to merge") {
+  ReportBuilder a({0, kDay}, GroupBy::none, false);
+  ReportBuilder b = a.sibling();
+  a.metric_done(Metric::first_response);
+  b.metric_done(Metric::first_response);
+  CHECK_THROWS_AS(a.merge(std::move(b)), std::logic_error);
+}
+
+}  // namespace hd::domain::kpi

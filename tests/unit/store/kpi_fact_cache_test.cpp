@@ -58,7 +58,7 @@ std::vector<Seen> from_cache(Connection& db, kpi::FactCache& cache, Metric metri
                              Millis hi) {
   const ReadSnapshot snapshot(db);
   std::vector<Seen> out;
-  cache.for_each(db, metric, lo, hi, [&](const FactRow& r) { out.push_back(seen(r)); });
+  cache.facts(db, metric, lo, hi).for_each([&](const FactRow& r) { out.push_back(seen(r)); });
   return out;
 }
 
