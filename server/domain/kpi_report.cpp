@@ -1,6 +1,7 @@
 #include "domain/kpi_report.hpp"
 
 #include <algorithm>
+#include <span>
 #include <stdexcept>
 
 #include "domain/kpi_intervals.hpp"
@@ -41,8 +42,14 @@ ReportBuilder::Group& ReportBuilder::group_at(const std::optional<std::int64_t>&
   const auto index = small ? static_cast<std::size_t>(*key) : 0;
   if (!key && unkeyed_) return *unkeyed_;
   if (small && index < small_keys_.size() && small_keys_[index]) return *small_keys_[index];
-  auto& g = groups_[key];
-  if (with_series_ && g.series.empty()) g.series.resize(bounds_.size() - 1);
+  const auto [it, made] = groups_.try_emplace(key);
+  Group& g = it->second;
+  if (made) {
+    g.key = key;
+    g.index = by_index_.size();
+    by_index_.push_back(&g);
+    if (with_series_) g.series.resize(bounds_.size() - 1);
+  }
   if (!key) unkeyed_ = &g;
   if (small) {
     if (index >= small_keys_.size()) small_keys_.resize(index + 1);
@@ -60,17 +67,52 @@ void ReportBuilder::add(const FactRow& row) {
     const auto first = std::upper_bound(bounds_.begin() + 1, bounds_.end(), start);
     if (first == bounds_.end() || *first > end) return;
     auto& g = group_for(row);
-    if (!with_series_) return g.total.add(row, to);  // here `first` is `to`
-    for (auto it = first; it != bounds_.end() && *it <= end; ++it)
-      g.series[static_cast<std::size_t>(it - bounds_.begin()) - 1].add(row, *it);
+    if (!with_series_) {  // here `first` is `to`
+      g.total.count(row);
+      return sample(row, g.index, to);
+    }
+    for (auto it = first; it != bounds_.end() && *it <= end; ++it) {
+      const auto interval = static_cast<std::size_t>(it - bounds_.begin()) - 1;
+      g.series[interval].count(row);
+      sample(row, g.index * slots_per_group() + interval, *it);
+    }
     return;
   }
   if (row.fact.at < from || row.fact.at >= to) return;
   auto& g = group_for(row);
-  if (with_series_)
-    g.series[interval_index(bounds_, row.fact.at)].add(row, to);
-  else
-    g.total.add(row, to);
+  if (!with_series_) {
+    g.total.count(row);
+    return sample(row, g.index, to);
+  }
+  const std::size_t interval = interval_index(bounds_, row.fact.at);
+  g.series[interval].count(row);
+  sample(row, g.index * slots_per_group() + interval, to);
+}
+
+std::span<const std::size_t> ReportBuilder::kinds_of(Metric metric) {
+  static constexpr std::size_t kAll[kKinds] = {0, 1, 2, 3, 4, 5, 6, 7, kBacklogAge};
+  switch (metric) {
+    case Metric::first_response:
+    case Metric::next_reply:
+    case Metric::first_resolution:
+    case Metric::full_resolution:
+      return {kAll + 2 * (static_cast<int>(metric) - static_cast<int>(Metric::first_response)), 2};
+    case Metric::open_span:
+    case Metric::pending_span:
+      return {kAll + kBacklogAge, 1};
+    default:
+      return {};
+  }
+}
+
+void ReportBuilder::sample(const FactRow& row, std::size_t slot, Millis period_end) {
+  const auto kinds = kinds_of(row.fact.metric);
+  if (kinds.size() == 2) {
+    samples_[kinds[0]].push_back({slot, row.fact.value});
+    samples_[kinds[1]].push_back({slot, row.fact.business});
+  } else if (kinds.size() == 1) {
+    samples_[kBacklogAge].push_back({slot, period_end - row.created_at});
+  }
 }
 
 void ReportBuilder::Samples::absorb_counts(const Samples& s) {
@@ -93,106 +135,99 @@ void ReportBuilder::Samples::absorb_counts(const Samples& s) {
   }
 }
 
-void ReportBuilder::metric_done(Metric metric) {
-  switch (metric) {
-    case Metric::first_response:
-    case Metric::next_reply:
-    case Metric::first_resolution:
-    case Metric::full_resolution: {
-      const auto k = 2 * static_cast<std::size_t>(static_cast<int>(metric) -
-                                                  static_cast<int>(Metric::first_response));
-      close_kind(k);
-      close_kind(k + 1);
-      break;
-    }
-    case Metric::open_span:
-    case Metric::pending_span:
-      done_[metric == Metric::open_span ? 0 : 1] = true;
-      if (done_[0] && done_[1]) close_kind(kBacklogAge);
-      break;
-    default:
-      break;
-  }
-}
-
-void ReportBuilder::Samples::merge(Samples&& s, const bool (&closed)[kKinds]) {
+void ReportBuilder::Samples::merge(const Samples& s, const bool (&closed)[kKinds]) {
   absorb_counts(s);
   open += s.open;
   pending += s.pending;
-  for (std::size_t k = 0; k < kKinds; ++k) {
-    if (closed[k])
-      described[k] = s.described[k];
-    else
-      values[k].insert(values[k].end(), s.values[k].begin(), s.values[k].end());
-  }
+  for (std::size_t k = 0; k < kKinds; ++k)
+    if (closed[k]) described[k] = s.described[k];
 }
 
 void ReportBuilder::merge(ReportBuilder&& other) {
   for (std::size_t k = 0; k < kKinds; ++k)
     if (closed_[k] && other.closed_[k])
       throw std::logic_error("report builders that both described one kind can't be merged");
-  for (auto& [key, theirs] : other.groups_) {
-    Group& mine = group_at(key);
-    mine.total.merge(std::move(theirs.total), other.closed_);
-    for (std::size_t i = 0; i < mine.series.size(); ++i)
-      mine.series[i].merge(std::move(theirs.series[i]), other.closed_);
+  // The sibling's groups as this builder's, by the sibling's indexes.
+  std::vector<Group*> mine;
+  for (const Group* theirs : other.by_index_) {
+    Group& g = group_at(theirs->key);
+    g.total.merge(theirs->total, other.closed_);
+    for (std::size_t i = 0; i < g.series.size(); ++i)
+      g.series[i].merge(theirs->series[i], other.closed_);
+    mine.push_back(&g);
   }
-  // Described by the sibling: this builder has no samples of them left to describe.
-  for (std::size_t k = 0; k < kKinds; ++k) closed_[k] = closed_[k] || other.closed_[k];
+  const std::size_t per_group = slots_per_group();
+  for (std::size_t k = 0; k < kKinds; ++k) {
+    for (const Sample& s : other.samples_[k]) {  // those it has not described
+      const Group& g = *mine[s.slot / per_group];
+      samples_[k].push_back({g.index * per_group + s.slot % per_group, s.value});
+    }
+    // Described by the sibling: this builder has no samples of them to describe.
+    closed_[k] = closed_[k] || other.closed_[k];
+  }
   done_[0] = done_[0] || other.done_[0];
   done_[1] = done_[1] || other.done_[1];
+}
+
+void ReportBuilder::expect(Metric metric, std::size_t n) {
+  for (const std::size_t k : kinds_of(metric)) samples_[k].reserve(samples_[k].size() + n);
+}
+
+void ReportBuilder::metric_done(Metric metric) {
+  if (is_span(metric)) {  // both spans feed the backlog's age
+    done_[metric == Metric::open_span ? 0 : 1] = true;
+    if (done_[0] && done_[1]) close_kind(kBacklogAge);
+    return;
+  }
+  for (const std::size_t k : kinds_of(metric)) close_kind(k);
 }
 
 void ReportBuilder::close_kind(std::size_t k) {
   if (closed_[k]) return;
   closed_[k] = true;
-  auto release = [](std::vector<Millis>& v) { std::vector<Millis>().swap(v); };
-  for (auto& [key, g] : groups_) {
+  // A counting sort by slot: each group's samples, interval by interval, side by side.
+  const std::size_t per_group = slots_per_group(), slots = by_index_.size() * per_group;
+  std::vector<std::size_t> start(slots + 1, 0);
+  for (const Sample& s : samples_[k]) ++start[s.slot + 1];
+  for (std::size_t i = 1; i <= slots; ++i) start[i] += start[i - 1];
+  std::vector<Millis> sorted(samples_[k].size());
+  {
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (const Sample& s : samples_[k]) sorted[next[s.slot]++] = s.value;
+  }
+  std::vector<Sample>().swap(samples_[k]);
+  auto slice = [&](std::size_t first_slot, std::size_t end_slot) {
+    return std::span<Millis>(sorted.data() + start[first_slot], sorted.data() + start[end_slot]);
+  };
+  for (Group* g : by_index_) {
+    const std::size_t first = g->index * per_group;
     if (!with_series_) {
-      g.total.described[k] = describe(g.total.values[k]);
-      release(g.total.values[k]);
+      g->total.described[k] = describe(slice(first, first + 1));
       continue;
     }
-    if (k == kBacklogAge) {
-      // The backlog at the period's end is the one at its last interval's end.
-      g.total.described[k] = describe(g.series.back().values[k]);
-    } else {  // the period's samples are its intervals'
-      period_.clear();
-      for (const Samples& s : g.series)
-        period_.insert(period_.end(), s.values[k].begin(), s.values[k].end());
-      g.total.described[k] = describe(period_);
-    }
-    for (Samples& s : g.series) {
-      s.described[k] = describe(s.values[k]);
-      release(s.values[k]);
-    }
+    for (std::size_t i = 0; i < per_group; ++i)
+      g->series[i].described[k] = describe(slice(first + i, first + i + 1));
+    // The backlog at the period's end is the one at its last interval's end; other durations
+    // of the period are its intervals' (describing those reordered only within each).
+    g->total.described[k] = k == kBacklogAge ? g->series.back().described[k]
+                                             : describe(slice(first, first + per_group));
   }
 }
 
-void ReportBuilder::Samples::add(const FactRow& row, Millis period_end) {
+void ReportBuilder::Samples::count(const FactRow& row) {
   const Fact& f = row.fact;
   switch (f.metric) {
     case Metric::created:
       ++volume;
       break;
     case Metric::first_response:
-      values[0].push_back(f.value);
-      values[1].push_back(f.business);
-      break;
     case Metric::next_reply:
-      values[2].push_back(f.value);
-      values[3].push_back(f.business);
-      break;
+    case Metric::full_resolution:
+      break;  // durations only
     case Metric::first_resolution:
-      values[4].push_back(f.value);
-      values[5].push_back(f.business);
       ++first_resolved;
       if (f.flags & kFlagReopened) ++reopened;
       if (f.flags & kFlagOneTouch) ++one_touch;
-      break;
-    case Metric::full_resolution:
-      values[6].push_back(f.value);
-      values[7].push_back(f.business);
       break;
     case Metric::survey_sent:
       ++sent;
@@ -224,7 +259,6 @@ void ReportBuilder::Samples::add(const FactRow& row, Millis period_end) {
     case Metric::open_span:
     case Metric::pending_span:
       (f.metric == Metric::open_span ? open : pending) += 1;
-      values[kBacklogAge].push_back(period_end - row.created_at);
       break;
   }
 }

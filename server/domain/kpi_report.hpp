@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "domain/kpi_facts.hpp"
@@ -62,6 +63,8 @@ class ReportBuilder {
   /// and their samples freed, so a report holds one metric's samples at a time (a few MB
   /// instead of tens on a million tickets). Optional: finish() describes what is left.
   void metric_done(Metric metric);
+  /// Says that about `n` rows of `metric` are coming: room for their durations is made at once.
+  void expect(Metric metric, std::size_t n);
   /// An empty builder of the same report, to be fed other metrics and merged into this one.
   ReportBuilder sibling() const { return ReportBuilder(bounds_, by_, with_series_); }
   /// Takes in what `other` (a sibling) was fed. REQUIRES: no kind of duration was fed to both
@@ -72,30 +75,45 @@ class ReportBuilder {
   std::vector<GroupFigures> finish();
 
  private:
-  /// Samples of durations: calendar and business time of first response, next reply, first and
+  /// Kinds of duration: calendar and business time of first response, next reply, first and
   /// full resolution (0-7), and the backlog's age (8).
   static constexpr std::size_t kKinds = 9, kBacklogAge = 8;
+  /// Counts, and the durations once described, of one group in one interval (or the period).
   struct Samples {
-    std::vector<Millis> values[kKinds];
-    Distribution described[kKinds];  ///< values[k], once kind k is closed
+    Distribution described[kKinds];
     std::int64_t csat_n = 0, csat_hits = 0, sent = 0, answered = 0, first_resolved = 0,
                  reopened = 0, one_touch = 0, promoters = 0, passives = 0, detractors = 0,
                  ces_n = 0, ces_sum = 0, volume = 0, open = 0, pending = 0;
     std::int64_t sla_decided[3] = {0, 0, 0}, sla_achieved[3] = {0, 0, 0};
-    void add(const FactRow& row, Millis period_end);
+    void count(const FactRow& row);
     /// Adds the counts of `s` but its backlog (a count at one instant, not a sum over time).
     void absorb_counts(const Samples& s);
-    /// Takes in a sibling's samples: its counts, and its durations (described where `closed`).
-    void merge(Samples&& s, const bool (&closed)[kKinds]);
+    /// Takes in a sibling's: its counts, and its durations of the kinds it `closed`.
+    void merge(const Samples& s, const bool (&closed)[kKinds]);
     /// The figures; every kind must be closed.
     Figures figures() const;
   };
   struct Group {
+    std::optional<std::int64_t> key;
+    std::size_t index = 0;        ///< in order of creation: by_index_
     Samples total;                ///< without a series; with one, made from it
     std::vector<Samples> series;  ///< one per interval
   };
+  /// A duration waiting to be described, with its group and interval: all of a kind's samples
+  /// sit in one vector (sorted by slot when described) rather than in a vector per group and
+  /// interval, which cost a report thousands of growing allocations.
+  struct Sample {
+    std::size_t slot;  ///< group index * slots per group + interval
+    Millis value;
+  };
+  /// The kinds of duration facts of `metric` give: calendar and business time, or the backlog's
+  /// age; none for the others.
+  static std::span<const std::size_t> kinds_of(Metric metric);
   Group& group_for(const FactRow& row);
   Group& group_at(const std::optional<std::int64_t>& key);
+  std::size_t slots_per_group() const { return with_series_ ? bounds_.size() - 1 : 1; }
+  /// Records the durations `row` gives to slot `slot`, the backlog's age at `period_end`.
+  void sample(const FactRow& row, std::size_t slot, Millis period_end);
   /// Describes kind k's samples in every group and interval (and the period's, from the
   /// intervals' with a series), then frees them.
   void close_kind(std::size_t k);
@@ -104,12 +122,13 @@ class ReportBuilder {
   GroupBy by_;
   bool with_series_;
   std::map<std::optional<std::int64_t>, Group> groups_;
+  std::vector<Group*> by_index_;  ///< groups_'s entries by index
   static constexpr std::int64_t kSmallKeys = 1 << 16;
   std::vector<Group*> small_keys_;  ///< groups_'s entries by key, for keys below kSmallKeys
   Group* unkeyed_ = nullptr;        ///< groups_'s entry without a key, once made
+  std::vector<Sample> samples_[kKinds];
   bool closed_[kKinds] = {};
-  bool done_[2] = {};           ///< the two spans, both feeding the backlog's age
-  std::vector<Millis> period_;  ///< a group's samples of one kind over the whole period
+  bool done_[2] = {};  ///< the two spans, both feeding the backlog's age
 };
 
 }  // namespace hd::domain::kpi

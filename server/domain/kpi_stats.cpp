@@ -16,7 +16,7 @@ std::size_t rank_index(std::size_t n, int percent) {
 }
 }  // namespace
 
-Distribution describe(std::vector<Millis>& values) {
+Distribution describe(std::span<Millis> values) {
   Distribution d;
   d.n = static_cast<std::int64_t>(values.size());
   if (values.empty()) return d;

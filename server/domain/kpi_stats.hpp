@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct Distribution {
 /// Describes `values`, reordering them. Median and p90 are "nearest rank" percentiles (KPIS.md):
 /// the value at rank ceil(percent/100 * n), 1-based, so the median of an even count is the
 /// lower middle value.
-Distribution describe(std::vector<Millis>& values);
+Distribution describe(std::span<Millis> values);
 
 /// A proportion in percent with its 95% Wilson score interval; empty fields when n is 0.
 struct Proportion {

@@ -141,6 +141,7 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
     }
   }
   auto feed = [&filter](domain::kpi::ReportBuilder& to, const Part& part) {
+    to.expect(part.metric, part.facts.size());
     part.facts.for_each([&](const FactRow& row) {
       if (passes(filter, row, part.value_below)) to.add(row);
     });
