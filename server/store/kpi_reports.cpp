@@ -47,8 +47,6 @@ constexpr std::array kEveryMetric{
     Metric::survey_answer,    Metric::sla_first_response, Metric::sla_next_reply,
     Metric::sla_resolution,   Metric::open_span,          Metric::pending_span};
 constexpr Millis kMaxMillis = std::numeric_limits<Millis>::max();
-// Below this many facts a report is a few milliseconds: not worth starting a thread for.
-constexpr std::size_t kFactsWorthAThread = 100'000;
 
 /// The report filters of `f` but the tag (tested in SQL), and value < value_below.
 bool passes(const FactFilter& f, const FactRow& r, Millis value_below) {
@@ -115,7 +113,7 @@ std::string name_of(Connection& db, const char* sql, Id id) {
 
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder,
-                 std::span<const Metric> metrics) {
+                 std::span<const Metric> metrics, std::size_t split_from) {
   struct Part {
     Metric metric;
     Millis value_below;
@@ -160,7 +158,7 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
     total += weight(p);
     if (domain::kpi::is_span(p.metric)) theirs_weight += weight(p);
   }
-  if (total < kFactsWorthAThread) {
+  if (total < split_from) {
     for (const Part& p : parts) feed(builder, p);
     return;
   }

@@ -32,10 +32,15 @@ class FactCache;
 /// `cache` (a tag filter is tested in SQL instead).
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder);
+/// Reports of at least this many facts (weighted by the work each makes) are fed half on a
+/// second thread.
+inline constexpr std::size_t kSplitReportsFrom = 100'000;
 /// The same for the facts of `metrics` only: the figures that need no other stay exact.
+/// `split_from` is kSplitReportsFrom but in tests of the split.
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder,
-                 std::span<const domain::kpi::Metric> metrics);
+                 std::span<const domain::kpi::Metric> metrics,
+                 std::size_t split_from = kSplitReportsFrom);
 
 /// Reads the facts of reports over [from, to) into `cache` ahead of them.
 void warm_facts(Connection& db, FactCache& cache, Millis from, Millis to);
