@@ -56,10 +56,10 @@ jobs::SatisfactionSettings satisfaction_settings(const Config& config) {
 
 // Supervisors open reports of the recent past first: their facts are read into memory now, on a
 // reader, rather than by the first report (about a second on a million tickets).
-asio::awaitable<void> warm_recent_reports(store::Database& db, domain::Millis now) {
+asio::awaitable<void> warm_recent_reports(store::Database& db) {
   constexpr domain::Millis kRecent = 92LL * 24 * 3600 * 1000;  // a quarter and a day or two
-  co_await db.read([&db, now](store::Connection& c) {
-    store::kpi::warm_facts(c, db.kpi_fact_cache(), now - kRecent, now);
+  co_await db.read([&db](store::Connection& c) {
+    store::kpi::warm_recent_facts(c, db.kpi_fact_cache(), kRecent);
     return 0;
   });
 }
@@ -181,7 +181,7 @@ int serve(const Config& config) {
   live.start(ioc, [&](std::string_view what) { say(spdlog::level::err, std::string(what)); });
   live_ptr.store(&live);
   server.start();
-  asio::co_spawn(ioc, warm_recent_reports(db, clock.now_ms()), [&](std::exception_ptr error) {
+  asio::co_spawn(ioc, warm_recent_reports(db), [&](std::exception_ptr error) {
     try {
       if (error) std::rethrow_exception(error);
     } catch (const std::exception& e) {

@@ -35,6 +35,9 @@ constexpr const char* kDrillFactsAfter = HD_FACT_COLUMNS HD_DRILL HD_AFTER HD_DR
 constexpr const char* kDrillTaggedFacts = HD_FACT_COLUMNS HD_DRILL "AND " HD_HAS_TAG HD_DRILL_ORDER;
 constexpr const char* kDrillTaggedFactsAfter =
     HD_FACT_COLUMNS HD_DRILL HD_AFTER "AND " HD_HAS_TAG HD_DRILL_ORDER;
+// The day of the newest ticket (metric 1: created).
+constexpr const char* kNewestCreation = "SELECT max(day) FROM kpi_fact_days WHERE metric = 1";
+constexpr Millis kDayMs = 86'400'000;  // the days of kpi_fact_days
 constexpr const char* kSubject = "SELECT subject FROM tickets WHERE id = ?";
 constexpr const char* kFindOrganization = "SELECT id FROM kpi_organizations WHERE name = ?";
 constexpr const char* kOrganizationName = "SELECT name FROM kpi_organizations WHERE id = ?";
@@ -198,8 +201,11 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
   feed_report(db, cache, bounds, filter, builder, kEveryMetric);
 }
 
-void warm_facts(Connection& db, FactCache& cache, Millis from, Millis to) {
+void warm_recent_facts(Connection& db, FactCache& cache, Millis span) {
   const ReadSnapshot snapshot(db);
+  RawStatement newest(db, kNewestCreation);
+  if (!newest.step() || newest.is_null(0)) return;  // no ticket yet
+  const Millis to = (newest.int64(0) + 1) * kDayMs, from = to - span;
   for (const Metric m : kEveryMetric)
     cache.facts(db, m, from, domain::kpi::is_span(m) ? kMaxMillis : to);
 }

@@ -42,8 +42,10 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
                  std::span<const domain::kpi::Metric> metrics,
                  std::size_t split_from = kSplitReportsFrom);
 
-/// Reads the facts of reports over [from, to) into `cache` ahead of them.
-void warm_facts(Connection& db, FactCache& cache, Millis from, Millis to);
+/// Reads the facts of reports over the last `span` before the newest ticket's day ends into
+/// `cache`, ahead of them: the period a desk looks at most (for history imported into an
+/// empty desk, its last months).
+void warm_recent_facts(Connection& db, FactCache& cache, Millis span);
 
 /// A drill-down page: the facts behind one figure after the keyset `after`, at most `limit`.
 /// `metrics` are one metric or the two spans (backlog); facts with lo <= at <= hi and
