@@ -66,3 +66,31 @@ TEST_CASE("a report fed half on a second thread has the figures of one fed on on
 }
 
 }  // namespace hd::store::testing
+
+namespace hd::store::testing {
+
+TEST_CASE("reading ahead keeps the newest days' facts, and reports then read the same figures") {
+  Desk desk;
+  kpi::FactCache ahead, cold;
+  desk.db().read_blocking([&](Connection& c) {  // an empty desk: nothing to read
+    kpi::warm_recent_facts(c, ahead, 92 * kDay);
+    return 0;
+  });
+  CHECK(ahead.bytes() == 0);
+  for (int i = 0; i < 6; ++i) {
+    const Id id = desk.create(ticket_about("lamp " + std::to_string(i)), kT0 + i * kDay).id;
+    desk.reply(id, kT0 + i * kDay + kHour);
+  }
+  desk.db().read_blocking([&](Connection& c) {
+    kpi::warm_recent_facts(c, ahead, 92 * kDay);
+    return 0;
+  });
+  CHECK(ahead.bytes() > 0);
+  const std::vector<Millis> bounds{kT0, kT0 + 3 * kDay, kT0 + 7 * kDay};
+  const auto warm = report(desk, ahead, bounds, GroupBy::none, kpi::kSplitReportsFrom);
+  const auto fresh = report(desk, cold, bounds, GroupBy::none, kpi::kSplitReportsFrom);
+  CHECK(warm.at(0).total == fresh.at(0).total);
+  CHECK(warm.at(0).total.first_response.n == 6);
+}
+
+}  // namespace hd::store::testing
