@@ -18,6 +18,7 @@ constexpr std::int8_t kNoScore = -1;
 constexpr const char* kDayVersions =
     "SELECT day, version FROM kpi_fact_days "
     "WHERE metric = :metric AND day >= :first AND day <= :last ORDER BY day";
+constexpr const char* kLastDay = "SELECT max(day) FROM kpi_fact_days WHERE metric = :metric";
 constexpr const char* kDayFacts =
     "SELECT at, agent_id, team_id, channel, priority, organization_id, created_at, value, "
     "business, flags, csat, nps, ces FROM kpi_facts "
@@ -193,6 +194,13 @@ void FactCache::evict_locked() {
     bytes_ -= it->second.day->bytes();
     days_.erase(it);
   }
+}
+
+std::optional<std::pair<Millis, Millis>> FactCache::last_day(Connection& db, Metric metric) {
+  RawStatement s(db, kLastDay);
+  s.bind(":metric", static_cast<std::int64_t>(metric));
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return instants_of(s.int64(0));
 }
 
 std::size_t FactCache::bytes() const {

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,10 @@ class FactCache {
   /// REQUIRES: `db` is in a read snapshot (store/read_snapshot.hpp) for the whole call, and
   /// for every other call whose facts are to agree with these.
   Facts facts(Connection& db, domain::kpi::Metric metric, Millis lo, Millis hi);
+
+  /// The first and last instant of the latest day holding facts of `metric`; nothing when none.
+  static std::optional<std::pair<Millis, Millis>> last_day(Connection& db,
+                                                           domain::kpi::Metric metric);
 
   /// Bytes of facts held now.
   std::size_t bytes() const;

@@ -35,9 +35,6 @@ constexpr const char* kDrillFactsAfter = HD_FACT_COLUMNS HD_DRILL HD_AFTER HD_DR
 constexpr const char* kDrillTaggedFacts = HD_FACT_COLUMNS HD_DRILL "AND " HD_HAS_TAG HD_DRILL_ORDER;
 constexpr const char* kDrillTaggedFactsAfter =
     HD_FACT_COLUMNS HD_DRILL HD_AFTER "AND " HD_HAS_TAG HD_DRILL_ORDER;
-// The day of the newest ticket (metric 1: created).
-constexpr const char* kNewestCreation = "SELECT max(day) FROM kpi_fact_days WHERE metric = 1";
-constexpr Millis kDayMs = 86'400'000;  // the days of kpi_fact_days
 constexpr const char* kSubject = "SELECT subject FROM tickets WHERE id = ?";
 constexpr const char* kFindOrganization = "SELECT id FROM kpi_organizations WHERE name = ?";
 constexpr const char* kOrganizationName = "SELECT name FROM kpi_organizations WHERE id = ?";
@@ -114,14 +111,75 @@ std::string name_of(Connection& db, const char* sql, Id id) {
 
 }  // namespace
 
+namespace {
+
+// One metric's facts of a report, and the filter's bound on their value.
+struct Part {
+  Metric metric;
+  Millis value_below;
+  FactCache::Facts facts;
+};
+
+void feed(domain::kpi::ReportBuilder& to, const Part& part, const FactFilter& filter) {
+  to.expect(part.metric, part.facts.size());
+  part.facts.for_each([&](const FactRow& row) {
+    if (passes(filter, row, part.value_below)) to.add(row);
+  });
+  to.metric_done(part.metric);
+}
+
+// The work a part makes: a duration is counted, described in its interval and again in the
+// period; a span's backlog age once or twice; other facts are only counted.
+std::size_t weight_of(const Part& p) {
+  const bool duration = p.metric >= Metric::first_response && p.metric <= Metric::full_resolution;
+  return p.facts.size() * (duration ? 3 : domain::kpi::is_span(p.metric) ? 2 : 1);
+}
+
+// Feeds `parts` to `builder`, about half of their weight through a sibling builder on a thread
+// of its own (the spans together: both feed the backlog's age), merged at the end.
+void feed_on_two_threads(domain::kpi::ReportBuilder& builder, const std::vector<Part>& parts,
+                         const FactFilter& filter) {
+  std::size_t total = 0, theirs_weight = 0;
+  for (const Part& p : parts) {
+    total += weight_of(p);
+    if (domain::kpi::is_span(p.metric)) theirs_weight += weight_of(p);
+  }
+  std::vector<const Part*> mine, theirs;
+  for (const Part& p : parts) {
+    if (domain::kpi::is_span(p.metric)) {
+      theirs.push_back(&p);
+    } else if (theirs_weight + weight_of(p) <= total / 2) {
+      theirs.push_back(&p);
+      theirs_weight += weight_of(p);
+    } else {
+      mine.push_back(&p);
+    }
+  }
+  domain::kpi::ReportBuilder sibling = builder.sibling();
+  std::exception_ptr failed;
+  std::thread helper([&] {
+    try {
+      for (const Part* p : theirs) feed(sibling, *p, filter);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  try {
+    for (const Part* p : mine) feed(builder, *p, filter);
+  } catch (...) {
+    helper.join();
+    throw;
+  }
+  helper.join();
+  if (failed) std::rethrow_exception(failed);
+  builder.merge(std::move(sibling));
+}
+
+}  // namespace
+
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
                  const FactFilter& filter, domain::kpi::ReportBuilder& builder,
                  std::span<const Metric> metrics, std::size_t split_from) {
-  struct Part {
-    Metric metric;
-    Millis value_below;
-    FactCache::Facts facts;
-  };
   std::vector<Part> parts;
   {
     const ReadSnapshot snapshot(db);  // every metric's facts as of one moment
@@ -141,59 +199,11 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
       }
     }
   }
-  auto feed = [&filter](domain::kpi::ReportBuilder& to, const Part& part) {
-    to.expect(part.metric, part.facts.size());
-    part.facts.for_each([&](const FactRow& row) {
-      if (passes(filter, row, part.value_below)) to.add(row);
-    });
-    to.metric_done(part.metric);
-  };
-  // From memory, a report's time is its facts': on a large one, a sibling builder on a thread
-  // of its own takes about half of them (the spans together: both feed the backlog's age).
-  // A duration is counted, described in its interval and again in the period; a span's
-  // backlog age once or twice; other facts are only counted.
-  auto weight = [](const Part& p) {
-    const bool duration = p.metric >= Metric::first_response && p.metric <= Metric::full_resolution;
-    return p.facts.size() * (duration ? 3 : domain::kpi::is_span(p.metric) ? 2 : 1);
-  };
-  std::size_t total = 0, theirs_weight = 0;
-  for (const Part& p : parts) {
-    total += weight(p);
-    if (domain::kpi::is_span(p.metric)) theirs_weight += weight(p);
-  }
-  if (total < split_from) {
-    for (const Part& p : parts) feed(builder, p);
-    return;
-  }
-  std::vector<const Part*> mine, theirs;
-  for (const Part& p : parts) {
-    if (domain::kpi::is_span(p.metric)) {
-      theirs.push_back(&p);
-    } else if (theirs_weight + weight(p) <= total / 2) {
-      theirs.push_back(&p);
-      theirs_weight += weight(p);
-    } else {
-      mine.push_back(&p);
-    }
-  }
-  domain::kpi::ReportBuilder sibling = builder.sibling();
-  std::exception_ptr failed;
-  std::thread helper([&] {
-    try {
-      for (const Part* p : theirs) feed(sibling, *p);
-    } catch (...) {
-      failed = std::current_exception();
-    }
-  });
-  try {
-    for (const Part* p : mine) feed(builder, *p);
-  } catch (...) {
-    helper.join();
-    throw;
-  }
-  helper.join();
-  if (failed) std::rethrow_exception(failed);
-  builder.merge(std::move(sibling));
+  // From memory, a report's time is its facts': a large one is worth a second thread.
+  std::size_t weight = 0;
+  for (const Part& p : parts) weight += weight_of(p);
+  if (weight >= split_from) return feed_on_two_threads(builder, parts, filter);
+  for (const Part& p : parts) feed(builder, p, filter);
 }
 
 void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bounds,
@@ -203,9 +213,9 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
 
 void warm_recent_facts(Connection& db, FactCache& cache, Millis span) {
   const ReadSnapshot snapshot(db);
-  RawStatement newest(db, kNewestCreation);
-  if (!newest.step() || newest.is_null(0)) return;  // no ticket yet
-  const Millis to = (newest.int64(0) + 1) * kDayMs, from = to - span;
+  const auto newest = FactCache::last_day(db, Metric::created);
+  if (!newest) return;  // no ticket yet
+  const Millis to = newest->second + 1, from = to - span;
   for (const Metric m : kEveryMetric)
     cache.facts(db, m, from, domain::kpi::is_span(m) ? kMaxMillis : to);
 }
