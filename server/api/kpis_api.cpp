@@ -1,5 +1,4 @@
 // KPI reports (KPIS.md), their drill-down to tickets, an agent's own figures, and targets.
-#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
@@ -288,27 +287,31 @@ void write_duration_flavour(JsonWriter& w, std::string_view flavour, const kpi::
   for (const auto& [stat, actual] : stats) w.real(stat, actual);
   w.number("n", d.n);
   w.boolean("low_confidence", d.n < kpi::kLowConfidenceBelow);
-  // Targets may be set on each statistic: {"median": 3600} and whether each is met.
-  std::vector<std::pair<const char*, double>> set;
+  // Targets may be set on each statistic: {"median": 3600}, and whether each is met.
+  struct Goal {
+    const char* stat;
+    double target;
+    std::optional<double> actual;
+  };
+  std::vector<Goal> goals;
   for (const auto& [stat, actual] : stats)
-    if (const auto t = targets.find(figure + "." + stat, team)) set.emplace_back(stat, *t);
-  for (const bool met_part : {false, true}) {
-    w.key(met_part ? "met" : "target");
-    if (set.empty()) {
-      w.null();
-      continue;
-    }
+    if (const auto t = targets.find(figure + "." + stat, team)) goals.push_back({stat, *t, actual});
+  w.key("target");
+  if (goals.empty()) {
+    w.null();
+  } else {
     w.begin_object();
-    for (const auto& [stat, target] : set) {
-      w.key(stat);
-      if (!met_part) {
-        w.real(target);
-        continue;
-      }
-      const auto& actual = std::find_if(std::begin(stats), std::end(stats), [&](const auto& s) {
-                             return s.first == stat;
-                           })->second;
-      actual ? w.boolean(*actual <= target) : w.null();
+    for (const Goal& g : goals) w.real(g.stat, g.target);
+    w.end_object();
+  }
+  w.key("met");
+  if (goals.empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    for (const Goal& g : goals) {
+      w.key(g.stat);
+      g.actual ? w.boolean(*g.actual <= g.target) : w.null();
     }
     w.end_object();
   }
