@@ -58,6 +58,11 @@ struct GroupFigures {
 class ReportBuilder {
  public:
   ReportBuilder(std::vector<Millis> bounds, GroupBy by, bool with_series);
+  // It points into its own map of groups: moved (the map's nodes move with it), never copied.
+  ReportBuilder(const ReportBuilder&) = delete;
+  ReportBuilder& operator=(const ReportBuilder&) = delete;
+  ReportBuilder(ReportBuilder&&) = default;
+  ReportBuilder& operator=(ReportBuilder&&) = default;
   void add(const FactRow& row);
   /// Says that every row of `metric` has been added: the durations it gave are described now
   /// and their samples freed, so a report holds one metric's samples at a time (a few MB
