@@ -48,6 +48,11 @@ Metrics::Metrics()
                          .Help("Agents' live event streams connected now.")
                          .Register(*registry_)
                          .Add({})),
+      report_fact_bytes_(prometheus::BuildGauge()
+                             .Name("helpdesk_kpi_fact_cache_bytes")
+                             .Help("Memory held by reports' facts kept between reports.")
+                             .Register(*registry_)
+                             .Add({})),
       event_stream_drops_(prometheus::BuildCounter()
                               .Name("helpdesk_event_stream_drops_total")
                               .Help("Event streams dropped for not keeping up (queue full or a "
@@ -89,9 +94,11 @@ void Metrics::observe_write_batch(std::size_t size, std::chrono::microseconds he
   batch_held_.Observe(static_cast<double>(held.count()) / 1e6);
 }
 
-std::string Metrics::render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs) {
+std::string Metrics::render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs,
+                            std::size_t report_fact_bytes) {
   for (const auto& [kind, count] : queued_jobs)
     queued_jobs_.Add({{"kind", kind}}).Set(static_cast<double>(count));
+  report_fact_bytes_.Set(static_cast<double>(report_fact_bytes));
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

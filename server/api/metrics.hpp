@@ -28,7 +28,9 @@ class Metrics {
   /// Sets the live event streams' figures: connected now, and dropped since start.
   void set_event_streams(std::size_t connected, std::uint64_t dropped);
   /// The text exposition, with the queued-jobs gauge set to `queued_jobs` first.
-  std::string render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs);
+  /// The text format, with the jobs queued now and the bytes of reports' facts kept in memory.
+  std::string render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs,
+                     std::size_t report_fact_bytes);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -40,6 +42,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& checkpoints_;
   prometheus::Gauge& wal_bytes_;
   prometheus::Gauge& event_streams_;
+  prometheus::Gauge& report_fact_bytes_;
   prometheus::Counter& event_stream_drops_;
 };
 

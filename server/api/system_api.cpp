@@ -3,6 +3,7 @@
 #include "api/live_events.hpp"
 #include "api/routes.hpp"
 #include "store/jobs_store.hpp"
+#include "store/kpi_fact_cache.hpp"
 
 namespace hd::api {
 
@@ -36,7 +37,7 @@ boost::asio::awaitable<http::Response> metrics(Services* s, http::Context ctx) {
   http::Response res{bh::status::ok, ctx.request.version()};
   res.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.keep_alive(ctx.request.keep_alive());
-  res.body() = s->metrics.render(queued);
+  res.body() = s->metrics.render(queued, s->db.kpi_fact_cache().bytes());
   res.prepare_payload();
   co_return res;
 }

@@ -11,6 +11,10 @@ def test_metrics_pass_promtool_and_show_traffic(server, api):
     # Traffic first, so that every family has samples: requests, a write batch, a queued job.
     ticket = new_ticket(api)
     api.post(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "resolved"})
+    # A report over the ticket's day keeps that day's facts in memory.
+    day = ticket["created_at"][:10]
+    report = api.get(f"/api/v1/kpis?from={day}T00:00:00Z&to={day}T23:59:59Z")
+    assert report.status == 200, report.body
     body = api.get("/metrics").body.decode()
 
     promtool = shutil.which("promtool")
@@ -27,3 +31,5 @@ def test_metrics_pass_promtool_and_show_traffic(server, api):
     held = [line for line in body.splitlines() if line.startswith("helpdesk_db_write_batch_seconds_count")]
     assert held and float(held[0].split()[-1]) >= 2, "each commit's hold time is observed"
     assert 'helpdesk_jobs_queued{kind="satisfaction_check"}' in body
+    kept = [line for line in body.splitlines() if line.startswith("helpdesk_kpi_fact_cache_bytes ")]
+    assert kept and float(kept[0].split()[-1]) > 0, "the report's facts are kept, and counted"
