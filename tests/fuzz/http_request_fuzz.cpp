@@ -4,6 +4,7 @@
 // everything it sends back must be well-formed HTTP/1.x responses.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -96,6 +98,19 @@ Fixture& fixture() {
   return *f;
 }
 
+/// A connect() interrupted by a signal (libFuzzer's timers) goes on in the background: waits
+/// for it, and says whether it succeeded.
+bool connected_after_interrupt(int fd) {
+  pollfd writable{fd, POLLOUT, 0};
+  int ready;
+  do {
+    ready = ::poll(&writable, 1, 5000);
+  } while (ready < 0 && errno == EINTR);
+  int error = 0;
+  socklen_t length = sizeof error;
+  return ready == 1 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+}
+
 /// Sends `data`, half-closes, and returns everything the server answers until it closes.
 std::string exchange(const sockaddr_in& address, const std::uint8_t* data, std::size_t size) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -105,13 +120,15 @@ std::string exchange(const sockaddr_in& address, const std::uint8_t* data, std::
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
   const timeval five{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
+      !(errno == EINTR && connected_after_interrupt(fd))) {
     std::perror("connect");
     std::abort();
   }
   std::size_t sent = 0;
   while (sent < size) {  // the server may answer (431, 413) and close before reading it all
     const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;  // libFuzzer's timer signals
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
@@ -120,6 +137,7 @@ std::string exchange(const sockaddr_in& address, const std::uint8_t* data, std::
   char buffer[16384];
   for (;;) {
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
       std::fprintf(stderr, "the server neither answered nor closed within 5 s\n");
       std::abort();
