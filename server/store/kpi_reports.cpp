@@ -138,17 +138,17 @@ std::size_t weight_of(const Part& p) {
 // Feeds `parts` to `builder`, about half of their weight through a sibling builder on a thread
 // of its own (the spans together: both feed the backlog's age), merged at the end.
 void feed_on_two_threads(domain::kpi::ReportBuilder& builder, const std::vector<Part>& parts,
-                         const FactFilter& filter) {
-  std::size_t total = 0, theirs_weight = 0;
-  for (const Part& p : parts) {
-    total += weight_of(p);
-    if (domain::kpi::is_span(p.metric)) theirs_weight += weight_of(p);
-  }
+                         std::size_t total_weight, const FactFilter& filter) {
   std::vector<const Part*> mine, theirs;
+  std::size_t theirs_weight = 0;
   for (const Part& p : parts) {
-    if (domain::kpi::is_span(p.metric)) {
-      theirs.push_back(&p);
-    } else if (theirs_weight + weight_of(p) <= total / 2) {
+    if (!domain::kpi::is_span(p.metric)) continue;
+    theirs.push_back(&p);
+    theirs_weight += weight_of(p);
+  }
+  for (const Part& p : parts) {
+    if (domain::kpi::is_span(p.metric)) continue;
+    if (theirs_weight + weight_of(p) <= total_weight / 2) {
       theirs.push_back(&p);
       theirs_weight += weight_of(p);
     } else {
@@ -202,7 +202,7 @@ void feed_report(Connection& db, FactCache& cache, const std::vector<Millis>& bo
   // From memory, a report's time is its facts': a large one is worth a second thread.
   std::size_t weight = 0;
   for (const Part& p : parts) weight += weight_of(p);
-  if (weight >= split_from) return feed_on_two_threads(builder, parts, filter);
+  if (weight >= split_from) return feed_on_two_threads(builder, parts, weight, filter);
   for (const Part& p : parts) feed(builder, p, filter);
 }
 
