@@ -20,10 +20,12 @@ constexpr const char* kClaim =
     "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1, "
     "updated_at = ?2 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?2 "
     "ORDER BY run_at, id LIMIT 1) RETURNING id, kind, payload, attempts";
-// When a worker next has something to do: a queued job comes due, or a lease runs out.
+// When a worker next has something to do: a queued job comes due, or a lease runs out. Two
+// lookups, each one step down `jobs_due`: one MIN over both states read every queued job's row
+// (a million SLA watches made each worker's wake-up a scan of 0.7 s).
 constexpr const char* kNextDue =
-    "SELECT MIN(CASE state WHEN 'queued' THEN run_at ELSE lease_until END) FROM jobs "
-    "WHERE state IN ('queued', 'running')";
+    "SELECT MIN(due) FROM (SELECT MIN(run_at) AS due FROM jobs WHERE state = 'queued' "
+    "UNION ALL SELECT MIN(lease_until) FROM jobs WHERE state = 'running')";
 constexpr const char* kFinish =
     "UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, updated_at = ? "
     "WHERE id = ?";
