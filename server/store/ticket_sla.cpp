@@ -112,15 +112,30 @@ bool same_dues(const SlaClock& a, const SlaClock& b) {
          a.resolution.outcome == b.resolution.outcome;
 }
 
-/// Replaces the ticket's queued watch jobs by those of its running targets: a warning when the
-/// configured share of the target is used up, a breach at the due time. Only called when a due
-/// time moved, so most writes leave the job queue alone.
+/// Queues `watch` at `run_at`, or queues again the same watch cancelled earlier (a due time that
+/// came back, say on a re-match to the earlier policy). False when it exists in another state:
+/// it ran, or is running.
+bool queue_watch(Tx& tx, const SlaWatch& watch, Millis run_at, Millis now) {
+  if (enqueue(tx, watch, run_at, now)) return true;
+  auto& again = tx.connection().statement(kRequeueWatch);
+  again.bind(1, run_at);
+  again.bind(2, now);
+  again.bind(3, unique_key(watch, now));
+  if (again.exec() == 0) return false;
+  tx.note_job_queued();
+  return true;
+}
+
+/// Replaces the ticket's queued watch jobs by one per running target: a warning when the
+/// configured share of the target is used up, which queues the breach at the due time when it
+/// runs (fire_sla_watch), or the breach itself once the warning's time has passed or it ran.
+/// One job per target rather than both at once: a policy edit recomputing a million tickets
+/// writes half the rows. Only called when a due time moved, so most writes leave the queue alone.
 void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets,
                       const domain::Calendar& calendar, Millis now, const TicketPolicy& policy) {
-  auto& db = tx.connection();
   {
     std::string prefix = sla_watch_key_prefix(t.id);  // ends in ':'
-    auto& cancel = db.statement(kCancelWatch);
+    auto& cancel = tx.connection().statement(kCancelWatch);
     cancel.bind(1, now);
     cancel.bind(2, prefix);
     prefix.back() = ';';  // ';' follows ':': the first key past the ticket's
@@ -133,19 +148,12 @@ void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets
     const TargetClock& c = *clocks[i];
     if (!c.running() || !minutes[i]) continue;
     const Millis due = *c.due_at;
-    auto queue = [&](const char* kind, Millis run_at) {
-      const SlaWatch watch{t.id, kTargetNames[i], kind, due};
-      if (enqueue(tx, watch, run_at, now)) return;
-      auto& again = db.statement(kRequeueWatch);
-      again.bind(1, run_at);
-      again.bind(2, now);
-      again.bind(3, unique_key(watch, now));
-      if (again.exec() > 0) tx.note_job_queued();
-    };
     const Millis warn_left = *minutes[i] * 60'000LL * (100 - policy.sla_warn_percent) / 100;
     const Millis left = due > now ? calendar.elapsed(now, due) : 0;
-    if (left > warn_left) queue("warning", calendar.advance(now, left - warn_left));
-    queue("breach", due);
+    if (left > warn_left && queue_watch(tx, {t.id, kTargetNames[i], "warning", due},
+                                        calendar.advance(now, left - warn_left), now))
+      continue;
+    queue_watch(tx, {t.id, kTargetNames[i], "breach", due}, due, now);
   }
 }
 
@@ -392,6 +400,9 @@ std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view 
   const bool decided_by_write = breach && clock->outcome == domain::SlaOutcome::breached;
   // Stale: the ticket moved on (met, paused, stopped).
   if (!clock->running() && !decided_by_write) return std::nullopt;
+  // A warning's job queues the breach's, the target's next watch (see reschedule_watch); also a
+  // warning too late to tell, which the breach then says.
+  if (!breach) queue_watch(tx, {ticket_id, std::string(target), "breach", due_at}, due_at, now);
   WatchFired fired;
   fired.target = target;
   fired.kind = kind;
