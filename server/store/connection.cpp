@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include "store/raw_statement.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -59,6 +61,18 @@ SQLite::Statement& Connection::statement(std::string_view sql) {
   return *slot;
 }
 
+Connection::~Connection() = default;
+
+RawStatement& Connection::raw(std::string_view sql) {
+  auto& slot = raw_statements_[sql];
+  if (!slot)
+    slot = std::make_unique<RawStatement>(*this, sql);
+  else
+    slot->reset();
+  raw_handed_out_.push_back(slot.get());
+  return *slot;
+}
+
 CheckpointResult Connection::checkpoint(bool restart) {
   CheckpointResult result;
   const int rc = sqlite3_wal_checkpoint_v2(
@@ -78,6 +92,8 @@ void Connection::release_statements() {
   // Only those used since the last release: a failed step's error was thrown already.
   for (auto* statement : handed_out_) statement->tryReset();
   handed_out_.clear();
+  for (auto* statement : raw_handed_out_) statement->reset();
+  raw_handed_out_.clear();
 }
 
 }  // namespace hd::store

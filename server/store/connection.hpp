@@ -38,14 +38,23 @@ void configure_sqlite();
 
 /// One SQLite connection with its prepared statements cached by SQL text.
 /// Thread contract: used by one thread at a time (a reader lease or the writer thread).
+class RawStatement;
+
 class Connection {
  public:
   Connection(const DbOptions& options, bool read_only);
+  ~Connection();  // where RawStatement is complete
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   /// The cached statement for `sql`, reset and with bindings cleared, ready to bind.
   /// REQUIRES: `sql` is a named constant of store/ with static storage (never built from input);
   /// same statement is not in use further up the stack.
   SQLite::Statement& statement(std::string_view sql);
+
+  /// The same for a statement read through SQLite's C API (RawStatement), for rows read by the
+  /// thousand. Same REQUIRES.
+  RawStatement& raw(std::string_view sql);
 
   /// Resets every cached statement. A statement left mid-result keeps its read snapshot open,
   /// so this runs whenever a unit of work ends (a reader lease returns, a write finishes).
@@ -84,6 +93,8 @@ class Connection {
   SQLite::Database db_;
   std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements_;
   std::vector<SQLite::Statement*> handed_out_;  ///< since the last release_statements()
+  std::unordered_map<std::string_view, std::unique_ptr<RawStatement>> raw_statements_;
+  std::vector<RawStatement*> raw_handed_out_;
 };
 
 }  // namespace hd::store

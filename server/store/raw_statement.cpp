@@ -36,6 +36,15 @@ void RawStatement::bind_null(const char* name) {
   sqlite3_bind_null(statement_, index_of(name));
 }
 
+void RawStatement::bind_at(int index, std::int64_t value) {
+  sqlite3_bind_int64(statement_, index, value);
+}
+
+void RawStatement::reset() {
+  sqlite3_reset(statement_);  // its code repeats the last step's error, thrown already
+  sqlite3_clear_bindings(statement_);
+}
+
 bool RawStatement::step() {
   const int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;

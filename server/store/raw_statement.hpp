@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,8 @@ struct sqlite3_stmt;
 namespace hd::store {
 
 /// A statement read through SQLite's C API, for scans of many rows: SQLiteCpp builds a Column
-/// object per value read (a shared_ptr copy each). Prepared per use, finalized on destruction;
-/// used by one thread, like its connection.
+/// object per value read (a shared_ptr copy each). Prepared per use and finalized on destruction,
+/// or cached by its connection (Connection::raw); used by one thread, like its connection.
 /// REQUIRES: `sql` is a named constant of store/ (never built from input).
 class RawStatement {
  public:
@@ -25,6 +26,18 @@ class RawStatement {
   void bind(const char* name, std::int64_t value);
   void bind(const char* name, const std::string& text);
   void bind_null(const char* name);
+  template <class T>
+  void bind(const char* name, const std::optional<T>& value) {
+    if (value)
+      bind(name, *value);
+    else
+      bind_null(name);
+  }
+  /// Binds the `index`th parameter (from 1), for statements with `?` placeholders.
+  void bind_at(int index, std::int64_t value);
+
+  /// Back to before the first step, with every parameter unbound (NULL).
+  void reset();
 
   /// The next row; false when there is none. Throws SQLite::Exception on an error.
   bool step();
@@ -32,6 +45,9 @@ class RawStatement {
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
   std::string text(int column) const;
+
+  /// For ColumnReader.
+  sqlite3_stmt* handle() const { return statement_; }
 
  private:
   int index_of(const char* name) const;

@@ -190,25 +190,25 @@ void bind_outcome(SQLite::Statement& s, int& i, const TargetClock& c) {
 
 }  // namespace
 
-void read_ticket_sla(SQLite::Statement& row, int& i, TicketRecord& t) {
+void read_ticket_sla(ColumnReader& row, TicketRecord& t) {
   auto& c = t.sla;
-  t.sla_policy_version = optional_id(row.getColumn(i++));
+  t.sla_policy_version = row.optional_int64();
   c.first_response.due_at = t.first_response_due_at;
   c.next_reply.due_at = t.next_reply_due_at;
   c.resolution.due_at = t.resolution_due_at;
-  c.first_response.left_ms = optional_id(row.getColumn(i++));
-  c.next_reply.left_ms = optional_id(row.getColumn(i++));
-  c.resolution.left_ms = optional_id(row.getColumn(i++));
+  c.first_response.left_ms = row.optional_int64();
+  c.next_reply.left_ms = row.optional_int64();
+  c.resolution.left_ms = row.optional_int64();
   for (auto* target : {&c.first_response, &c.next_reply, &c.resolution}) {
-    const auto& outcome = row.getColumn(i++);
-    if (!outcome.isNull()) target->outcome = domain::parse_sla_outcome(outcome.getString());
-    target->decided_at = optional_id(row.getColumn(i++));
+    if (const auto outcome = row.optional_text())
+      target->outcome = domain::parse_sla_outcome(*outcome);
+    target->decided_at = row.optional_int64();
   }
-  c.business_wait_ms = row.getColumn(i++).getInt64();
-  c.business_hold_ms = row.getColumn(i++).getInt64();
-  c.business_first_response_ms = optional_id(row.getColumn(i++));
-  c.business_first_resolution_ms = optional_id(row.getColumn(i++));
-  c.business_full_resolution_ms = optional_id(row.getColumn(i++));
+  c.business_wait_ms = row.int64();
+  c.business_hold_ms = row.int64();
+  c.business_first_response_ms = row.optional_int64();
+  c.business_first_resolution_ms = row.optional_int64();
+  c.business_full_resolution_ms = row.optional_int64();
 }
 
 TicketCalendar ticket_calendar(Connection& db, const TicketRecord& t, const TicketPolicy& policy) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/kpi_facts.hpp"
+#include "store/column_reader.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
 #include "store/sla_store.hpp"
@@ -31,9 +32,9 @@ namespace hd::store {
   "t.sla_next_due_at < :sla_breached) "                                        \
   "AND (:due_from IS NULL OR (t.sla_next_due_at >= :due_from AND t.sla_next_due_at < :due_to)) "
 
-/// Reads HD_TICKET_SLA_COLUMNS from column `i` on (advancing it) into `t.sla`; the due times
+/// Reads HD_TICKET_SLA_COLUMNS from the reader's next column on into `t.sla`; the due times
 /// must already be in `t`.
-void read_ticket_sla(SQLite::Statement& row, int& i, TicketRecord& t);
+void read_ticket_sla(ColumnReader& row, TicketRecord& t);
 
 // The SLA half of ticket writes: called from tickets.cpp on the writer thread, next to the
 // life changes they follow. All are no-ops when `policy.sla` is null.

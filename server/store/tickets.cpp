@@ -272,50 +272,50 @@ std::string json_ids(const std::vector<Id>& ids) {
   return out += ']';
 }
 
-TicketRecord read_ticket(SQLite::Statement& row) {
+TicketRecord read_ticket(const RawStatement& statement) {
   TicketRecord t;
-  int i = 0;
-  t.id = row.getColumn(i++).getInt64();
-  t.subject = row.getColumn(i++).getString();
-  t.life.status = *domain::parse_status(row.getColumn(i++).getString());
-  t.priority = *domain::parse_priority(row.getColumn(i++).getString());
-  t.channel = *domain::parse_channel(row.getColumn(i++).getString());
-  t.team_id = optional_id(row.getColumn(i++));
-  t.assignee_id = optional_id(row.getColumn(i++));
-  t.linked_ticket_id = optional_id(row.getColumn(i++));
-  t.version = row.getColumn(i++).getInt64();
-  t.created_at = row.getColumn(i++).getInt64();
-  t.updated_at = row.getColumn(i++).getInt64();
-  t.message_count = row.getColumn(i++).getInt();
+  ColumnReader row(statement);
+  t.id = row.int64();
+  t.subject = row.text();
+  t.life.status = *domain::parse_status(row.text());
+  t.priority = *domain::parse_priority(row.text());
+  t.channel = *domain::parse_channel(row.text());
+  t.team_id = row.optional_int64();
+  t.assignee_id = row.optional_int64();
+  t.linked_ticket_id = row.optional_int64();
+  t.version = row.int64();
+  t.created_at = row.int64();
+  t.updated_at = row.int64();
+  t.message_count = row.integer();
   auto& life = t.life;
   life.created_at = t.created_at;
-  life.status_since = row.getColumn(i++).getInt64();
-  life.outbound = row.getColumn(i++).getInt() != 0;
-  life.first_response_at = optional_id(row.getColumn(i++));
-  life.first_resolved_at = optional_id(row.getColumn(i++));
-  life.resolved_at = optional_id(row.getColumn(i++));
-  life.requester_wait_ms = row.getColumn(i++).getInt64();
-  life.on_hold_ms = row.getColumn(i++).getInt64();
-  life.reopen_count = row.getColumn(i++).getInt();
-  life.public_reply_count = row.getColumn(i++).getInt();
-  life.resolution_episode = row.getColumn(i++).getInt();
-  life.awaiting_reply_since = optional_id(row.getColumn(i++));
-  life.last_public_by_agent = row.getColumn(i++).getInt() != 0;
-  t.sla_policy_id = optional_id(row.getColumn(i++));
-  t.first_response_due_at = optional_id(row.getColumn(i++));
-  t.next_reply_due_at = optional_id(row.getColumn(i++));
-  t.resolution_due_at = optional_id(row.getColumn(i++));
-  read_ticket_sla(row, i, t);
+  life.status_since = row.int64();
+  life.outbound = row.flag();
+  life.first_response_at = row.optional_int64();
+  life.first_resolved_at = row.optional_int64();
+  life.resolved_at = row.optional_int64();
+  life.requester_wait_ms = row.int64();
+  life.on_hold_ms = row.int64();
+  life.reopen_count = row.integer();
+  life.public_reply_count = row.integer();
+  life.resolution_episode = row.integer();
+  life.awaiting_reply_since = row.optional_int64();
+  life.last_public_by_agent = row.flag();
+  t.sla_policy_id = row.optional_int64();
+  t.first_response_due_at = row.optional_int64();
+  t.next_reply_due_at = row.optional_int64();
+  t.resolution_due_at = row.optional_int64();
+  read_ticket_sla(row, t);
   auto& c = t.customer;
-  c.id = row.getColumn(i++).getInt64();
-  c.email = row.getColumn(i++).getString();
-  c.name = row.getColumn(i++).getString();
-  c.organization = row.getColumn(i++).getString();
-  c.surveys_opt_out = row.getColumn(i++).getInt() != 0;
-  c.created_at = row.getColumn(i++).getInt64();
-  c.updated_at = row.getColumn(i++).getInt64();
+  c.id = row.int64();
+  c.email = row.text();
+  c.name = row.text();
+  c.organization = row.text();
+  c.surveys_opt_out = row.flag();
+  c.created_at = row.int64();
+  c.updated_at = row.int64();
   // Tags come joined by the unit separator, which the API refuses inside a tag.
-  const std::string tags = row.getColumn(i++).getString();
+  const std::string tags = row.text();
   for (std::size_t start = 0; start < tags.size();) {
     const auto end = std::min(tags.find('\x1f', start), tags.size());
     t.tags.push_back(tags.substr(start, end - start));
@@ -480,26 +480,26 @@ MessageRecord insert_message(Tx& tx, TicketRecord& t, const NewMessage& message,
 /// connection's, see set_search_hits) when `search_hits`.
 std::vector<TicketRecord> read_page(Connection& db, const TicketQuery& q,
                                     const std::vector<Id>* among, bool search_hits) {
-  auto& s = db.statement(list_sql(q.sort, among != nullptr));
+  auto& s = db.raw(list_sql(q.sort, among != nullptr));
   if (among) s.bind(":ids", json_ids(*among));
   if (!q.statuses.empty()) {
     std::string statuses = ",";
     for (auto status : q.statuses) (statuses += domain::to_string(status)) += ",";
     s.bind(":statuses", statuses);
   }
-  bind_optional(s, ":assignee", q.assignee_id);
+  s.bind(":assignee", q.assignee_id);
   s.bind(":unassigned", q.unassigned ? 1 : 0);
-  bind_optional(s, ":team", q.team_id);
-  if (q.priority) bind_text(s, ":priority", domain::to_string(*q.priority));
-  bind_optional(s, ":customer", q.customer_id);
-  bind_optional(s, ":customer_email", q.customer_email);
-  bind_optional(s, ":tag", q.tag);
+  s.bind(":team", q.team_id);
+  if (q.priority) s.bind(":priority", std::string(domain::to_string(*q.priority)));
+  s.bind(":customer", q.customer_id);
+  s.bind(":customer_email", q.customer_email);
+  s.bind(":tag", q.tag);
   if (search_hits) s.bind(":search", 1);
-  bind_optional(s, ":created_after", q.created_after);
-  bind_optional(s, ":created_before", q.created_before);
-  bind_optional(s, ":updated_after", q.updated_after);
-  bind_optional(s, ":updated_before", q.updated_before);
-  bind_optional(s, ":sla_breached", q.sla_breached_at);
+  s.bind(":created_after", q.created_after);
+  s.bind(":created_before", q.created_before);
+  s.bind(":updated_after", q.updated_after);
+  s.bind(":updated_before", q.updated_before);
+  s.bind(":sla_breached", q.sla_breached_at);
   if (q.sla_due_between) {
     s.bind(":due_from", q.sla_due_between->first);
     s.bind(":due_to", q.sla_due_between->second);
@@ -511,11 +511,11 @@ std::vector<TicketRecord> read_page(Connection& db, const TicketQuery& q,
   s.bind(":limit", q.limit);
   std::vector<TicketRecord> tickets;
   if (!among) {
-    while (s.executeStep()) tickets.push_back(read_ticket(s));
+    while (s.step()) tickets.push_back(read_ticket(s));
     return tickets;
   }
   std::vector<Id> ids;
-  while (s.executeStep()) ids.push_back(s.getColumn(0).getInt64());
+  while (s.step()) ids.push_back(s.int64(0));
   for (const Id id : ids)
     if (auto t = find_ticket(db, id)) tickets.push_back(std::move(*t));
   return tickets;
@@ -586,9 +586,9 @@ std::pair<Millis, Id> cursor_of(const TicketRecord& ticket, TicketQuery::Sort so
 }
 
 std::optional<TicketRecord> find_ticket(Connection& db, Id id) {
-  auto& s = db.statement(kFindTicket);
-  s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
+  auto& s = db.raw(kFindTicket);
+  s.bind_at(1, id);
+  if (!s.step()) return std::nullopt;
   return read_ticket(s);
 }
 
