@@ -34,6 +34,11 @@ void JsonWriter::string(std::string_view text) {
   drain(text.size() + 16);
 }
 
+void JsonWriter::plain_string(std::string_view text) {
+  separate();
+  ((out_ += '"') += text) += '"';
+}
+
 void JsonWriter::real(double d) {
   separate();
   const boost::json::value value(d);

@@ -23,6 +23,9 @@ class JsonWriter {
   void key(std::string_view name);
 
   void string(std::string_view text);
+  /// Text that needs no escaping, quoted as it is: only for what this codebase writes (an enum's
+  /// name, a formatted time), never for anything a user or the database gave.
+  void plain_string(std::string_view text);
   void number(std::int64_t n);
   void boolean(bool b);
   void null();

@@ -21,7 +21,10 @@ json::value optional_time(const std::optional<Millis>& t) {
 }  // namespace
 
 void write_time(JsonWriter& out, const std::optional<Millis>& t) {
-  t ? out.string(format_time(*t)) : out.null();
+  if (!t) return out.null();
+  char text[kTimeTextSize];
+  format_time_into(*t, text);
+  out.plain_string({text, kTimeTextSize});
 }
 
 void write_time(JsonWriter& out, std::string_view name, const std::optional<Millis>& t) {
@@ -42,9 +45,12 @@ void write_ticket(JsonWriter& out, const store::TicketRecord& t, Millis now,
   out.begin_object();
   out.number("id", t.id);
   out.string("subject", t.subject);
-  out.string("status", domain::to_string(life.status));
-  out.string("priority", domain::to_string(t.priority));
-  out.string("channel", domain::to_string(t.channel));
+  out.key("status");
+  out.plain_string(domain::to_string(life.status));
+  out.key("priority");
+  out.plain_string(domain::to_string(t.priority));
+  out.key("channel");
+  out.plain_string(domain::to_string(t.channel));
   out.key("customer");
   write_customer(out, t.customer);
   out.number("team_id", t.team_id);

@@ -26,12 +26,13 @@ void write_target(JsonWriter& out, const domain::TargetClock& c, std::optional<i
   out.number("target_minutes", minutes);
   write_time(out, "due_at", c.due_at);
   out.number("paused_left_ms", c.paused() ? c.left_ms : std::nullopt);
-  out.string("state", target_state(c, minutes, now));
+  out.key("state");
+  out.plain_string(target_state(c, minutes, now));
   out.key("outcome");
   if (c.outcome)
-    out.string(domain::to_string(*c.outcome));
+    out.plain_string(domain::to_string(*c.outcome));
   else
-    overdue ? out.string("breached") : out.null();
+    overdue ? out.plain_string("breached") : out.null();
   write_time(out, "decided_at", c.decided_at ? c.decided_at : (overdue ? c.due_at : std::nullopt));
   out.end_object();
 }

@@ -1,11 +1,19 @@
 #include "api/time_format.hpp"
 
+#include <algorithm>
+
 #include <date/date.h>
 
 namespace hd::api {
 using domain::Millis;
 
 std::string format_time(Millis t) {
+  std::string text(kTimeTextSize, ' ');
+  format_time_into(t, text.data());
+  return text;
+}
+
+void format_time_into(Millis t, char* text) {
   // date's calendar arithmetic with fixed-width digits written directly: formatting through
   // iostreams or printf made times the largest cost of a ticket list page.
   using namespace std::chrono;
@@ -13,8 +21,10 @@ std::string format_time(Millis t) {
   const auto day = date::floor<date::days>(tp);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<milliseconds> time{tp - day};
-  std::string text = "0000-00-00T00:00:00.000Z";
-  auto put = [&text](std::size_t at, long long value, int width) {
+  constexpr std::string_view kLayout = "0000-00-00T00:00:00.000Z";
+  static_assert(kLayout.size() == kTimeTextSize);
+  std::copy(kLayout.begin(), kLayout.end(), text);
+  auto put = [text](std::size_t at, long long value, int width) {
     for (int i = width - 1; i >= 0; --i, value /= 10)
       text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
   };
@@ -25,7 +35,6 @@ std::string format_time(Millis t) {
   put(14, time.minutes().count(), 2);
   put(17, time.seconds().count(), 2);
   put(20, time.subseconds().count(), 3);
-  return text;
 }
 
 std::optional<Millis> parse_time(std::string_view text) {

@@ -22,11 +22,16 @@ TEST_CASE("json writer: commas between members and items, nested containers, emp
   out.end_array();
   out.number(std::optional<std::int64_t>{});
   out.boolean(false);
+  out.plain_string("open");
   out.end_array();
   out.key("b");
   out.number(std::numeric_limits<std::int64_t>::min());
+  out.key("at");
+  out.plain_string("2026-11-23T16:21:47.123Z");
   out.end_object();
-  CHECK(text == R"({"a":1,"list":[{},[],null,false],"b":-9223372036854775808})");
+  CHECK(
+      text ==
+      R"({"a":1,"list":[{},[],null,false,"open"],"b":-9223372036854775808,"at":"2026-11-23T16:21:47.123Z"})");
   CHECK(boost::json::parse(text).is_object());
 }
 
