@@ -30,8 +30,7 @@ void JsonWriter::key(std::string_view name) {
 void JsonWriter::string(std::string_view text) {
   separate();
   escaper_.reset(boost::json::string_view(text.data(), text.size()));
-  // Room for the text and its quotes; escapes that need more take another turn.
-  drain(text.size() + 16);
+  drain();
 }
 
 void JsonWriter::plain_string(std::string_view text) {
@@ -43,15 +42,15 @@ void JsonWriter::real(double d) {
   separate();
   const boost::json::value value(d);
   escaper_.reset(&value);
-  drain(32);
+  drain();
 }
 
-void JsonWriter::drain(std::size_t size_hint) {
+void JsonWriter::drain() {
+  // Through a buffer on the stack: growing the answer by a guess first zero-filled the room.
+  char chunk[512];
   while (!escaper_.done()) {
-    const std::size_t at = out_.size();
-    out_.resize(at + size_hint);
-    const auto written = escaper_.read(out_.data() + at, out_.size() - at);
-    out_.resize(at + written.size());
+    const auto written = escaper_.read(chunk, sizeof chunk);
+    out_.append(written.data(), written.size());
   }
 }
 

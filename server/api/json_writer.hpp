@@ -60,8 +60,8 @@ class JsonWriter {
   void open(char bracket);
   void close(char bracket);
   void separate();
-  /// Appends what escaper_ has to write; `size_hint` bytes are made room for at a time.
-  void drain(std::size_t size_hint);
+  /// Appends what escaper_ has to write.
+  void drain();
 
   std::string& out_;
   bool comma_due_ = false;

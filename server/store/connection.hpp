@@ -3,8 +3,10 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -91,9 +93,21 @@ class Connection {
   std::unique_ptr<std::vector<std::int64_t>> search_hits_ =
       std::make_unique<std::vector<std::int64_t>>();
   SQLite::Database db_;
-  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> statements_;
+  /// Statements are looked up by the address of their constant SQL text, not by hashing it (a
+  /// ticket's SQL is 1.5 kB, and a search page looks it up once a ticket); equal texts at two
+  /// addresses merely prepare twice.
+  struct SqlAddressHash {
+    std::size_t operator()(std::string_view sql) const noexcept {
+      return std::hash<const char*>{}(sql.data()) ^ sql.size();
+    }
+  };
+  template <class Statement>
+  using StatementCache =
+      std::unordered_map<std::string_view, std::unique_ptr<Statement>, SqlAddressHash>;
+
+  StatementCache<SQLite::Statement> statements_;
   std::vector<SQLite::Statement*> handed_out_;  ///< since the last release_statements()
-  std::unordered_map<std::string_view, std::unique_ptr<RawStatement>> raw_statements_;
+  StatementCache<RawStatement> raw_statements_;
   std::vector<RawStatement*> raw_handed_out_;
 };
 
