@@ -395,14 +395,18 @@ std::optional<WatchFired> fire_sla_watch(Tx& tx, Id ticket_id, std::string_view 
     if (target == kTargetNames[i]) clock = clocks[i];
   if (!clock || clock->due_at != due_at) return std::nullopt;  // recomputed to another due time
   const bool breach = kind == "breach";
+  const bool breached = clock->outcome == domain::SlaOutcome::breached;
+  // A warning's job queues the breach's, the target's next watch (see reschedule_watch): also for
+  // a warning too late to tell, which the breach then says, and for a breach decided meanwhile by
+  // another target's breach job (which settles every overdue target), whose mail and escalation
+  // still come from this target's own breach job.
+  if (!breach && (clock->running() || breached))
+    queue_watch(tx, {ticket_id, std::string(target), "breach", due_at}, due_at, now);
   // A write after the due time (say, after a stop) already decided and recorded this breach:
   // what the breach sets off (mail, escalation) still happens, once, from this job.
-  const bool decided_by_write = breach && clock->outcome == domain::SlaOutcome::breached;
+  const bool decided_by_write = breach && breached;
   // Stale: the ticket moved on (met, paused, stopped).
   if (!clock->running() && !decided_by_write) return std::nullopt;
-  // A warning's job queues the breach's, the target's next watch (see reschedule_watch); also a
-  // warning too late to tell, which the breach then says.
-  if (!breach) queue_watch(tx, {ticket_id, std::string(target), "breach", due_at}, due_at, now);
   WatchFired fired;
   fired.target = target;
   fired.kind = kind;

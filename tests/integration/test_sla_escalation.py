@@ -41,15 +41,17 @@ class Team:
         expect(self.agent_api.login(self.agent["email"]), 200)
 
 
+def mail_env(sink, **more: str) -> dict[str, str]:
+    return {"HELPDESK_MAIL_SMTP_URL": sink.url,
+            "HELPDESK_MAIL_FROM": "Helpdesk <help@support.test>",
+            "HELPDESK_SERVER_PUBLIC_URL": "https://help.example.test",
+            "HELPDESK_JOBS_FIRST_RETRY": "1s",
+            "HELPDESK_AUTH_SESSION_TTL": "30d", **more}
+
+
 @pytest.fixture
 def desk(tmp_path, sink):
-    d = Desk(tmp_path / "escalation", "2026-12-18T15:30:00Z", {  # Friday 16:30 in Berlin
-        "HELPDESK_MAIL_SMTP_URL": sink.url,
-        "HELPDESK_MAIL_FROM": "Helpdesk <help@support.test>",
-        "HELPDESK_SERVER_PUBLIC_URL": "https://help.example.test",
-        "HELPDESK_JOBS_FIRST_RETRY": "1s",
-        "HELPDESK_AUTH_SESSION_TTL": "30d",
-    })
+    d = Desk(tmp_path / "escalation", "2026-12-18T15:30:00Z", mail_env(sink))  # Friday 16:30 Berlin
     try:
         yield d
         d.srv.stop()
@@ -127,6 +129,35 @@ def test_warning_and_breach_notify_and_escalate_once(desk, sink):
     assert len(desk.events(tid, "sla_breach")) == 1 and len(desk.events(tid, "sla_warning")) == 1
     assert desk.get(tid)["version"] == version
     assert len(sink.messages) == sent
+
+
+def test_breaches_missed_while_down_each_tell_their_own(tmp_path, sink):
+    """Both targets' warning and due times pass while the server is down. On start, one worker
+    runs the jobs in due order: the first response's breach job settles both targets before the
+    resolution's warning job runs; that one still queues the resolution's breach job, which sends
+    its mail. Each breach is told once."""
+    desk = Desk(tmp_path / "down", "2026-12-18T15:30:00Z", mail_env(sink, HELPDESK_JOBS_WORKERS="1"))
+    try:
+        team = Team(desk)
+        t = desk.ticket()  # Friday 16:30 Berlin: first response due Monday 09:30, resolution ~16:30
+        tid = t["id"]
+        expect(desk.api.patch(f"/api/v1/tickets/{tid}", {"team_id": team.team["id"],
+                                                          "assignee_id": team.agent["id"]},
+                              headers={"If-Match": f'"{t["version"]}"'}), 200)
+        desk.at("2026-12-22T12:00:00Z")  # Tuesday 13:00 Berlin
+        told = {team.agent["email"], team.supervisor["email"]}
+        for target in ("first response", "resolution"):
+            subject = f"SLA breached ({target})"
+            mails = sink.wait_for(lambda m, subject=subject: subject in m.subject, count=2)
+            assert {r for m in mails for r in m.rcpt_tos} == told, target
+        time.sleep(1)
+        assert sorted(b["data"]["target"] for b in desk.events(tid, "sla_breach")) == [
+            "first_response", "resolution"]
+        assert len([m for m in sink.messages if "SLA breached" in m.subject]) == 4
+        assert not [m for m in sink.messages if "SLA due soon" in m.subject]  # too late to warn
+        desk.srv.stop()
+    finally:
+        desk.srv.kill_quietly()
 
 
 def test_mail_notifications_can_be_switched_off(tmp_path, sink):
