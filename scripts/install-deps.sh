@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev libbrotli-dev  # compressing the web app for serving
   # tests and benchmarks (openssl makes the throwaway certificates of the mail TLS tests)
   doctest-dev python3 python3-pytest curl wrk prometheus python3-aiosmtpd chromium sqlite3 openssl
+  valgrind  # tests/bench/instructions.sh counts instructions a request
   # fuzzing (clang's libFuzzer and sanitizer runtimes) and static analysis (scripts/tidy.sh)
   clang libclang-rt-14-dev clang-tidy
   dovecot-imapd  # the IMAP server of the inbound mail tests

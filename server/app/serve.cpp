@@ -184,6 +184,7 @@ int serve(const Config& config) {
   asio::co_spawn(ioc, warm_recent_reports(db), [&](std::exception_ptr error) {
     try {
       if (error) std::rethrow_exception(error);
+      say(spdlog::level::info, "read ahead the reports' facts of the last 92 days");
     } catch (const std::exception& e) {
       say(spdlog::level::warn, std::string("reports' facts were not read ahead: ") + e.what());
     }

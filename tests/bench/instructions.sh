@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Instructions a request: the release server under callgrind (user space, every thread), for the
+# busiest read routes. Wall-clock figures on a shared 2-core host swing by more than a 5% change;
+# instruction counts do not, so this decides small changes to a hot path. Prints one line a route.
+#   bash tests/bench/instructions.sh [requests=50]
+# Steps: import BENCH_TICKETS (100,000) generated tickets ("zeppelin" in 10% of subjects, as
+# run.sh), get an API token, restart the server under `valgrind --tool=callgrind` with
+# instrumentation off, then per route: 20 requests to warm up, `requests` counted ones over one
+# keep-alive connection, and the dump's total divided by `requests`.
+# Not a timed test: nothing is asserted. Only 127.0.0.1; everything is removed on exit.
+set -euo pipefail
+bench_name=instructions-bench
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+requests=${1:-50}
+tickets=${BENCH_TICKETS:-100000}
+command -v callgrind_control >/dev/null || die "valgrind is missing: bash scripts/install-deps.sh"
+
+say "$bench_name: importing $tickets generated tickets"
+make_database
+python3 "$here/gen_history.py" --tickets "$tickets" --seed 20261201 --days 730 \
+  --end 2026-11-01T00:00:00Z --marker zeppelin --marker-share 0.1 --out "$work/history.jsonl"
+"$bin" import "$work/history.jsonl" --db "$db" >"$work/import.out" 2>&1 ||
+  die "import failed: $(tail -n 5 "$work/import.out")"
+start_server
+make_api_token
+stop_server
+
+port=${base##*:}
+
+# Starts the server under callgrind with instrumentation off, and waits until it is idle: the
+# start's read-ahead of the reports' facts (seconds under valgrind) must not share the counts.
+start_counted_server() {
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.%p" \
+    "$bin" serve --db "$db" --listen "$host:$port" >"$log" 2>&1 &
+  server_pid=$!
+  local cpu last=-1 _
+  for _ in $(seq 1 300); do
+    kill -0 "$server_pid" 2>/dev/null || die "the server exited under valgrind"
+    cpu=$(awk '{ print $14 + $15 }' "/proc/$server_pid/stat")
+    if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && [ $((cpu - last)) -le 2 ]; then return; fi
+    last=$cpu
+    sleep 1
+  done
+  die "the server was not idle within 5 minutes"
+}
+
+# `count` GETs of `path` over one connection (a curl config file: one url and output each).
+get() { # count path
+  local i
+  for ((i = 0; i < $1; i++)); do printf 'url = "%s%s"\noutput = "/dev/null"\n' "$base" "$2"; done >"$work/curl.cfg"
+  curl -sS --fail -H "$auth" -K "$work/curl.cfg"
+}
+
+# One server a route: callgrind's later dumps of a multi-threaded process miscount.
+printf '\n%s\n' "Instructions a request (callgrind, user space), commit $(commit_id), $tickets tickets, $requests requests each"
+for path in "/healthz" "/api/v1/tickets?limit=50" "/api/v1/tickets?q=zeppelin&limit=50" "/api/v1/tickets/$((tickets / 2))"; do
+  start_counted_server
+  get 20 "$path"
+  callgrind_control --instr=on "$server_pid" >/dev/null 2>&1
+  get "$requests" "$path"
+  callgrind_control --dump "$server_pid" >/dev/null 2>&1
+  dump=$work/callgrind.$server_pid.1
+  [ -f "$dump" ] || die "callgrind wrote no $dump"
+  total=$(awk '/^summary:/ { print $2; exit }' "$dump")
+  stop_server
+  printf '%-40s %12s\n' "GET $path" "$(python3 -c "print(f'{$total // $requests:,}')")"
+done
