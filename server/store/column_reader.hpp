@@ -1,7 +1,5 @@
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,28 +13,22 @@ namespace hd::store {
 /// shared_ptr to the statement, and making and dropping them was 8% of the ticket list's CPU.
 class ColumnReader {
  public:
-  explicit ColumnReader(const RawStatement& row) : row_(row.handle()) {}
+  explicit ColumnReader(const RawStatement& row) : row_(row) {}
 
-  std::int64_t int64() { return sqlite3_column_int64(row_, next_++); }
-  int integer() { return sqlite3_column_int(row_, next_++); }
-  bool flag() { return integer() != 0; }
+  std::int64_t int64() { return row_.int64(next_++); }
+  int integer() { return static_cast<int>(int64()); }
+  bool flag() { return int64() != 0; }
   /// NULL reads as empty text.
-  std::string text() {
-    const int column = next_++;
-    const auto* bytes = sqlite3_column_text(row_, column);
-    return bytes ? std::string(reinterpret_cast<const char*>(bytes),
-                               static_cast<std::size_t>(sqlite3_column_bytes(row_, column)))
-                 : std::string();
-  }
+  std::string text() { return row_.text(next_++); }
   std::optional<std::int64_t> optional_int64() {
-    if (sqlite3_column_type(row_, next_) == SQLITE_NULL) {
+    if (row_.is_null(next_)) {
       ++next_;
       return std::nullopt;
     }
     return int64();
   }
   std::optional<std::string> optional_text() {
-    if (sqlite3_column_type(row_, next_) == SQLITE_NULL) {
+    if (row_.is_null(next_)) {
       ++next_;
       return std::nullopt;
     }
@@ -44,7 +36,7 @@ class ColumnReader {
   }
 
  private:
-  sqlite3_stmt* row_;
+  const RawStatement& row_;
   int next_ = 0;
 };
 

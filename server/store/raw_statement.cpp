@@ -52,19 +52,4 @@ bool RawStatement::step() {
   throw SQLite::Exception(db_.db_.getHandle(), rc);
 }
 
-bool RawStatement::is_null(int column) const {
-  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
-}
-
-std::int64_t RawStatement::int64(int column) const {
-  return sqlite3_column_int64(statement_, column);
-}
-
-std::string RawStatement::text(int column) const {
-  const auto* bytes = sqlite3_column_text(statement_, column);
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes),
-                             static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
-               : std::string();
-}
-
 }  // namespace hd::store

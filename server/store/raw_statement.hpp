@@ -1,13 +1,13 @@
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "store/connection.hpp"
-
-struct sqlite3_stmt;
 
 namespace hd::store {
 
@@ -42,12 +42,16 @@ class RawStatement {
   /// The next row; false when there is none. Throws SQLite::Exception on an error.
   bool step();
 
-  bool is_null(int column) const;
-  std::int64_t int64(int column) const;
-  std::string text(int column) const;
-
-  /// For ColumnReader.
-  sqlite3_stmt* handle() const { return statement_; }
+  // Inline: a page of tickets reads thousands of values (ColumnReader).
+  bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+  std::int64_t int64(int column) const { return sqlite3_column_int64(statement_, column); }
+  /// NULL reads as empty text.
+  std::string text(int column) const {
+    const auto* bytes = sqlite3_column_text(statement_, column);
+    return bytes ? std::string(reinterpret_cast<const char*>(bytes),
+                               static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+                 : std::string();
+  }
 
  private:
   int index_of(const char* name) const;
