@@ -1,74 +1,60 @@
 #include "api/json_writer.hpp"
 
+#include <algorithm>
 #include <boost/json/value.hpp>
 #include <charconv>
 
 namespace hd::api {
 
-void JsonWriter::separate() {
-  if (comma_due_) out_ += ',';
-  comma_due_ = true;
+JsonWriter::JsonWriter(std::size_t expected_size) {
+  text_.resize(std::max<std::size_t>(expected_size, 64));
+  at_ = text_.data();
+  end_ = at_ + text_.size();
 }
 
-void JsonWriter::open(char bracket) {
-  separate();
-  out_ += bracket;
+std::string JsonWriter::take() {
+  text_.resize(static_cast<std::size_t>(at_ - text_.data()));
+  std::string taken = std::move(text_);
+  text_.clear();
+  at_ = text_.data();
+  end_ = at_ + text_.size();
   comma_due_ = false;
+  return taken;
 }
 
-void JsonWriter::close(char bracket) {
-  out_ += bracket;
-  comma_due_ = true;
-}
-
-void JsonWriter::key(std::string_view name) {
-  separate();
-  ((out_ += '"') += name) += "\":";
-  comma_due_ = false;
+void JsonWriter::grow(std::size_t size) {
+  const auto used = static_cast<std::size_t>(at_ - text_.data());
+  text_.resize(std::max(text_.size() * 2, used + size));
+  at_ = text_.data() + used;
+  end_ = text_.data() + text_.size();
 }
 
 void JsonWriter::string(std::string_view text) {
-  separate();
+  separated(0);
   escaper_.reset(boost::json::string_view(text.data(), text.size()));
   drain();
 }
 
-void JsonWriter::plain_string(std::string_view text) {
-  separate();
-  ((out_ += '"') += text) += '"';
-}
-
 void JsonWriter::real(double d) {
-  separate();
+  separated(0);
   const boost::json::value value(d);
   escaper_.reset(&value);
   drain();
 }
 
 void JsonWriter::drain() {
-  // Through a buffer on the stack: growing the answer by a guess first zero-filled the room.
-  char chunk[512];
-  while (!escaper_.done()) {
-    const auto written = escaper_.read(chunk, sizeof chunk);
-    out_.append(written.data(), written.size());
+  // The serializer writes as much as fits; the room doubles until all of it did.
+  for (;;) {
+    if (at_ == end_) grow(64);
+    const auto written = escaper_.read(at_, static_cast<std::size_t>(end_ - at_));
+    at_ += written.size();
+    if (escaper_.done()) return;
   }
 }
 
 void JsonWriter::number(std::int64_t n) {
-  separate();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out_.append(digits, end);
-}
-
-void JsonWriter::boolean(bool b) {
-  separate();
-  out_ += b ? "true" : "false";
-}
-
-void JsonWriter::null() {
-  separate();
-  out_ += "null";
+  char* at = separated(20);  // the digits of INT64_MIN with its sign
+  at_ = std::to_chars(at, at + 20, n).ptr;
 }
 
 }  // namespace hd::api

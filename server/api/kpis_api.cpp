@@ -495,8 +495,7 @@ boost::asio::awaitable<http::Response> answer_report(Services* s, http::Context 
   const auto& bounds = report.bounds;
   const ReportData& data = report.data;
   const TargetSet targets{data.targets};
-  std::string body;
-  JsonWriter w(body);
+  JsonWriter w;
   w.begin_object();
   w.string("from", format_time(q.from));
   w.string("to", format_time(q.to));
@@ -530,7 +529,7 @@ boost::asio::awaitable<http::Response> answer_report(Services* s, http::Context 
   }
   w.end_array();
   w.end_object();
-  co_return http::json_response(ctx.request, bh::status::ok, std::move(body));
+  co_return http::json_response(ctx.request, bh::status::ok, w.take());
 }
 
 boost::asio::awaitable<http::Response> get_kpis(Services* s, http::Context ctx) {

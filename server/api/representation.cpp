@@ -86,10 +86,9 @@ void write_ticket(JsonWriter& out, const store::TicketRecord& t, Millis now,
 
 json::object ticket_json(const store::TicketRecord& t, Millis now, const domain::Calendar& calendar,
                          const domain::SlaTargets* sla_targets) {
-  std::string text;
-  JsonWriter out(text);
+  JsonWriter out;
   write_ticket(out, t, now, calendar, sla_targets);
-  return json::parse(text).as_object();
+  return json::parse(out.take()).as_object();
 }
 
 json::object message_json(const store::MessageRecord& m) {
@@ -143,10 +142,9 @@ void write_customer(JsonWriter& out, const store::CustomerRecord& c) {
 }
 
 json::object customer_json(const store::CustomerRecord& c) {
-  std::string text;
-  JsonWriter out(text);
+  JsonWriter out;
   write_customer(out, c);
-  return json::parse(text).as_object();
+  return json::parse(out.take()).as_object();
 }
 
 json::value bouncing_json(const std::optional<store::Bouncing>& bouncing) {

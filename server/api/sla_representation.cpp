@@ -144,10 +144,9 @@ void write_ticket_sla(JsonWriter& out, const store::TicketRecord& t,
 
 json::object ticket_sla_json(const store::TicketRecord& t, const domain::SlaTargets* targets,
                              Millis now) {
-  std::string text;
-  JsonWriter out(text);
+  JsonWriter out;
   write_ticket_sla(out, t, targets, now);
-  return json::parse(text).as_object();
+  return json::parse(out.take()).as_object();
 }
 
 void read_calendar_parts(JsonInput& in, domain::CalendarSpec& spec) {

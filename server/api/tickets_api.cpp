@@ -34,10 +34,9 @@ std::shared_ptr<const store::SlaBook> sla_book(Services* s) {
 http::Response ticket_reply(Services* s, const http::Context& ctx, bh::status status,
                             const store::TicketRecord& t) {
   const auto book = sla_book(s);
-  std::string body;
-  JsonWriter out(body);
+  JsonWriter out(2048);  // a ticket is about 1.7 kB
   write_ticket(out, t, s->clock.now_ms(), *s->policy.calendar, sla_targets(book.get(), t));
-  auto res = http::json_response(ctx.request, status, std::move(body));
+  auto res = http::json_response(ctx.request, status, out.take());
   res.set(bh::field::etag, etag(t.version));
   return res;
 }
@@ -194,9 +193,7 @@ boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context c
   auto tickets = co_await s->db.read(std::move(load));
   const auto now = s->clock.now_ms();
   const auto book = sla_book(s);
-  std::string body;
-  body.reserve(tickets.size() * 2048);  // a ticket is about 1.7 kB
-  JsonWriter out(body);
+  JsonWriter out(tickets.size() * 2048 + 64);  // a ticket is about 1.7 kB
   out.begin_object();
   out.key("items");
   out.begin_array();
@@ -211,7 +208,7 @@ boost::asio::awaitable<http::Response> list_tickets(Services* s, http::Context c
     out.null();
   }
   out.end_object();
-  co_return http::json_response(ctx.request, bh::status::ok, std::move(body));
+  co_return http::json_response(ctx.request, bh::status::ok, out.take());
 }
 
 boost::asio::awaitable<store::TicketRecord> load_ticket(Services* s, store::Id id) {
