@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "store/raw_statement.hpp"
 
@@ -20,6 +21,8 @@ class ColumnReader {
   bool flag() { return int64() != 0; }
   /// NULL reads as empty text.
   std::string text() { return row_.text(next_++); }
+  /// Valid until the statement moves on (RawStatement::text_view).
+  std::string_view text_view() { return row_.text_view(next_++); }
   std::optional<std::int64_t> optional_int64() {
     if (row_.is_null(next_)) {
       ++next_;

@@ -46,11 +46,14 @@ class RawStatement {
   bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::int64_t int64(int column) const { return sqlite3_column_int64(statement_, column); }
   /// NULL reads as empty text.
-  std::string text(int column) const {
+  std::string text(int column) const { return std::string(text_view(column)); }
+  /// The text in SQLite's own buffer: valid until the next step or reset. NULL reads as empty.
+  std::string_view text_view(int column) const {
     const auto* bytes = sqlite3_column_text(statement_, column);
-    return bytes ? std::string(reinterpret_cast<const char*>(bytes),
-                               static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
-                 : std::string();
+    return bytes ? std::string_view(
+                       reinterpret_cast<const char*>(bytes),
+                       static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+                 : std::string_view();
   }
 
  private:

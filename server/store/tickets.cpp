@@ -42,8 +42,7 @@ namespace {
   "t.next_reply_due_at, t.resolution_due_at, " HD_TICKET_SLA_COLUMNS                             \
   "c.id, c.email, c.name, c.organization, "                                                      \
   "c.surveys_opt_out, c.created_at, c.updated_at, "                                              \
-  "(SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM ticket_tags "                       \
-  "WHERE ticket_id = t.id ORDER BY tag)) "
+  "(SELECT group_concat(tag, char(31)) FROM ticket_tags WHERE ticket_id = t.id) "
 
 constexpr const char* kFindTicket = "SELECT " HD_TICKET_COLUMNS
                                     "FROM tickets t JOIN customers c ON c.id = t.customer_id "
@@ -280,9 +279,9 @@ TicketRecord read_ticket(const RawStatement& statement) {
   ColumnReader row(statement);
   t.id = row.int64();
   t.subject = row.text();
-  t.life.status = *domain::parse_status(row.text());
-  t.priority = *domain::parse_priority(row.text());
-  t.channel = *domain::parse_channel(row.text());
+  t.life.status = *domain::parse_status(row.text_view());
+  t.priority = *domain::parse_priority(row.text_view());
+  t.channel = *domain::parse_channel(row.text_view());
   t.team_id = row.optional_int64();
   t.assignee_id = row.optional_int64();
   t.linked_ticket_id = row.optional_int64();
@@ -317,13 +316,15 @@ TicketRecord read_ticket(const RawStatement& statement) {
   c.surveys_opt_out = row.flag();
   c.created_at = row.int64();
   c.updated_at = row.int64();
-  // Tags come joined by the unit separator, which the API refuses inside a tag.
-  const std::string tags = row.text();
+  // Tags come joined by the unit separator, which the API refuses inside a tag, in an order
+  // group_concat does not promise (a sorting subquery for it cost 4% of a list page).
+  const std::string_view tags = row.text_view();
   for (std::size_t start = 0; start < tags.size();) {
     const auto end = std::min(tags.find('\x1f', start), tags.size());
-    t.tags.push_back(tags.substr(start, end - start));
+    t.tags.emplace_back(tags.substr(start, end - start));
     start = end + 1;
   }
+  std::sort(t.tags.begin(), t.tags.end());
   return t;
 }
 
