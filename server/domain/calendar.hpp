@@ -28,4 +28,7 @@ class AlwaysOpenCalendar final : public Calendar {
   }
 };
 
+/// The one wall clock, for what counts every millisecond.
+inline const AlwaysOpenCalendar kWallClock;
+
 }  // namespace hd::domain

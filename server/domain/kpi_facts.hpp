@@ -32,6 +32,13 @@ inline bool is_span(Metric m) {
   return m == Metric::open_span || m == Metric::pending_span;
 }
 
+/// Whether `m` is a response or resolution time: `value` calendar milliseconds that ended at its
+/// instant, counted again in the business calendar of the ticket's SLA policy.
+inline bool is_duration(Metric m) {
+  return m == Metric::first_response || m == Metric::next_reply || m == Metric::first_resolution ||
+         m == Metric::full_resolution;
+}
+
 /// Whether `m` is an SLA outcome, filed under the instant it was decided (KPIS.md).
 inline bool is_sla(Metric m) {
   return m == Metric::sla_first_response || m == Metric::sla_next_reply ||

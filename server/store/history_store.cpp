@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "domain/sla_replay.hpp"
 #include "store/kpi_facts_store.hpp"
 #include "store/people.hpp"
 #include "store/sql_values.hpp"
@@ -28,8 +29,9 @@ constexpr const char* kInsertTicket =
     "external_id, version, created_at, updated_at, message_count, status_since, outbound, "
     "first_response_at, first_resolved_at, resolved_at, requester_wait_ms, on_hold_ms, "
     "reopen_count, public_reply_count, resolution_episode, awaiting_reply_since, "
-    "last_public_by_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?)";
+    "last_public_by_agent, " HD_SLA_WRITE_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertTag =
     "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?, ?)";
 constexpr const char* kInsertMessage =
@@ -61,6 +63,35 @@ void bind_id(SQLite::Statement& s, int i, const std::optional<Id>& id, const Dir
     s.bind(i, people.resolve(*id, created));
   else
     s.bind(i);
+}
+
+/// An imported ticket's SLA (IMPORT.md): the policy in force that it matches, as for a live
+/// ticket, and its clock replayed over the history as of `now`, with the SLA facts that decided.
+/// What settling it from its stored events would give, without reading them back. History gets
+/// no breach events and no watch jobs: nothing fires for what happened before the import.
+struct ImportedSla {
+  SlaMatchInForce match;
+  domain::SlaClock clock;
+  domain::kpi::FactChanges decided;
+};
+
+ImportedSla replay_imported_sla(Connection& db, const ImportTicket& t, std::optional<Id> team,
+                                Millis now, const TicketPolicy& policy) {
+  ImportedSla sla;
+  sla.match = match_sla(db, {t.priority, team, t.channel, t.organization}, policy);
+  if (!sla.match.policy) return sla;
+  domain::SlaReplay replay(sla.match.policy->targets, *sla.match.calendar, &sla.decided);
+  replay.created(t.created_at, t.replayed.life.outbound);
+  for (const Logged& l : t.replayed.log) {
+    if (l.kind == Logged::Kind::message) {
+      const auto& e = t.events[l.event_index];
+      replay.message({e.at, e.actor, e.internal});
+    } else if (l.kind == Logged::Kind::status) {
+      replay.status(l.to, l.at);
+    }
+  }
+  sla.clock = replay.settle(now);
+  return sla;
 }
 
 }  // namespace
@@ -156,6 +187,8 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
     const std::optional<Id> assignee =
         r.assignee ? std::optional(people.resolve(*r.assignee, created)) : std::nullopt;
     const Millis updated_at = t.events.empty() ? t.created_at : t.events.back().at;
+    const ImportedSla sla = replay_imported_sla(db, t, team, now, policy);
+    const auto* sla_policy = sla.match.policy;
 
     auto& ins = db.statement(kInsertTicket);
     int i = 1;
@@ -185,6 +218,8 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
     ins.bind(i++, life.resolution_episode);
     bind_optional(ins, i++, life.awaiting_reply_since);
     ins.bind(i++, life.last_public_by_agent ? 1 : 0);
+    bind_sla_columns(ins, i, sla_policy ? std::optional(sla_policy->id) : std::nullopt,
+                     sla_policy ? std::optional(sla_policy->version) : std::nullopt, sla.clock);
     ins.exec();
     const Id ticket_id = db.last_insert_id();
     result.ticket_ids.push_back(ticket_id);
@@ -318,15 +353,14 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       dims.organization = kpi::organization_id(db, t.organization);
       organizations.emplace(t.organization, dims.organization);
     }
-    for (const auto& f : r.facts) {
+    auto insert_fact = [&](const domain::kpi::Fact& f, Millis business) {
       auto& s = db.statement(kInsertFact);
-      const bool follows_assignee = kpi::follows_assignee(f.metric);
       int j = 1;
       s.bind(j++, static_cast<int>(f.metric));
       s.bind(j++, f.at);
       s.bind(j++, ticket_id);
       s.bind(j++, f.seq);
-      if (follows_assignee)
+      if (kpi::follows_assignee(f.metric))
         bind_optional(s, j++, assignee);
       else
         bind_id(s, j++, f.agent, people, created);
@@ -336,13 +370,22 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       bind_optional(s, j++, dims.organization);
       s.bind(j++, t.created_at);
       s.bind(j++, f.value);
-      s.bind(j++, f.business);
+      s.bind(j++, business);
       s.bind(j++, f.flags);
       bind_optional(s, j++, f.csat);
       bind_optional(s, j++, f.nps);
       bind_optional(s, j++, f.ces);
       s.exec();
+    };
+    for (const auto& f : r.facts) {
+      // The durations' business time in the calendar of the ticket's SLA policy, as a live
+      // ticket's are recounted (kpi::recount_business): the history was replayed in wall time.
+      const bool recounted = sla_policy && domain::kpi::is_duration(f.metric);
+      insert_fact(f, recounted ? sla.match.calendar->elapsed(f.at - f.value, f.at) : f.business);
     }
+    for (const auto& change : sla.decided)
+      if (change.kind == domain::kpi::FactChange::Kind::insert)
+        insert_fact(change.fact, change.fact.business);
     if (r.credit.last_public_agent || r.credit.credited_agent) {
       auto& s = db.statement(kInsertCredit);
       s.bind(1, ticket_id);
@@ -350,7 +393,6 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       bind_id(s, 3, r.credit.credited_agent, people, created);
       s.exec();
     }
-    settle_imported_sla(tx, ticket_id, now, policy);
     tx.index_for_search(ticket_id, std::move(search));
     ++result.imported;
   }

@@ -36,6 +36,7 @@ constexpr const char* kRestamp =
     "priority = :priority, organization_id = :organization WHERE ticket_id = :ticket";
 constexpr const char* kEraseSlaFacts =
     "DELETE FROM kpi_facts WHERE ticket_id = ? AND metric BETWEEN 10 AND 12";
+// The metrics of domain::kpi::is_duration.
 constexpr const char* kDurationFacts =
     "SELECT metric, at, seq, value, business FROM kpi_facts WHERE ticket_id = ? "
     "AND metric BETWEEN 2 AND 5";

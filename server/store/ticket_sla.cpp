@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "domain/sla_replay.hpp"
 #include "store/events.hpp"
 #include "store/job_kinds.hpp"
 #include "store/jobs_store.hpp"
@@ -19,14 +20,9 @@ using domain::TargetClock;
 
 namespace {
 
-constexpr const char* kSaveSla =
-    "UPDATE tickets SET sla_policy_id = ?, sla_policy_version = ?, first_response_due_at = ?, "
-    "next_reply_due_at = ?, resolution_due_at = ?, first_response_left_ms = ?, "
-    "next_reply_left_ms = ?, resolution_left_ms = ?, first_response_outcome = ?, "
-    "first_response_decided_at = ?, next_reply_outcome = ?, next_reply_decided_at = ?, "
-    "resolution_outcome = ?, resolution_decided_at = ?, business_wait_ms = ?, "
-    "business_hold_ms = ?, business_first_response_ms = ?, business_first_resolution_ms = ?, "
-    "business_full_resolution_ms = ?, sla_next_due_at = ? WHERE id = ?";
+constexpr const char* kSaveSla = "UPDATE tickets SET (" HD_SLA_WRITE_COLUMNS
+                                 ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "?) WHERE id = ?";
 // The watch jobs of one ticket: unique keys "sla_watch:<ticket>:..." sort between these bounds.
 // `+state`: without it SQLite's planner picks the (state, run_at) index and walks every queued
 // job of the desk for each ticket change; the unique-key range holds a handful of rows.
@@ -42,7 +38,7 @@ constexpr const char* kRequeueWatch =
 constexpr const char* kTicketsToRecompute =
     "SELECT id FROM tickets WHERE id > ? AND +status IN ('open', 'pending') ORDER BY id LIMIT ?";
 
-const domain::AlwaysOpenCalendar kWallClock;
+using domain::kWallClock;
 
 constexpr std::array<const char*, 3> kTargetNames{"first_response", "next_reply", "resolution"};
 
@@ -157,21 +153,8 @@ void reschedule_watch(Tx& tx, TicketRecord& t, const domain::SlaTargets& targets
   }
 }
 
-struct Resolved {
-  std::shared_ptr<const SlaBook> book;
-  const domain::SlaPolicy* policy = nullptr;
-  const domain::Calendar* calendar = &kWallClock;
-  std::string reason;
-};
-
-Resolved resolve(Connection& db, const TicketRecord& t, const TicketPolicy& policy) {
-  Resolved r;
-  r.book = policy.sla->current(db);
-  const auto applied = r.book->apply(ticket_facts(t));
-  r.policy = applied.match.policy;
-  r.reason = applied.match.reason;
-  if (applied.calendar) r.calendar = applied.calendar;
-  return r;
+SlaMatchInForce resolve(Connection& db, const TicketRecord& t, const TicketPolicy& policy) {
+  return match_sla(db, ticket_facts(t), policy);
 }
 
 void sync_due_fields(TicketRecord& t) {
@@ -260,7 +243,7 @@ void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, 
 namespace {
 // The clock of `t` under the policy `r` matched, replayed from its event log as of `now`; its
 // SLA facts and business durations follow (a replay may decide differently).
-void replay_ticket_sla(Tx& tx, TicketRecord& t, const Resolved& r, Millis now) {
+void replay_ticket_sla(Tx& tx, TicketRecord& t, const SlaMatchInForce& r, Millis now) {
   const auto events = list_events(tx.connection(), t.id);
   domain::kpi::FactChanges decided;
   t.sla = replay_sla(events, r.policy->targets, *r.calendar, now, &decided);
@@ -272,14 +255,16 @@ void replay_ticket_sla(Tx& tx, TicketRecord& t, const Resolved& r, Millis now) {
 }
 }  // namespace
 
-void settle_imported_sla(Tx& tx, Id ticket_id, Millis now, const TicketPolicy& policy) {
-  if (!policy.sla) return;
-  auto t = find_ticket(tx.connection(), ticket_id);
-  if (!t) return;
-  const auto r = resolve(tx.connection(), *t, policy);
-  if (!r.policy) return;
-  replay_ticket_sla(tx, *t, r, now);
-  save_ticket_sla(tx, *t);
+SlaMatchInForce match_sla(Connection& db, const domain::TicketFacts& facts,
+                          const TicketPolicy& policy) {
+  SlaMatchInForce r;
+  if (!policy.sla) return r;
+  r.book = policy.sla->current(db);
+  const auto applied = r.book->apply(facts);
+  r.policy = applied.match.policy;
+  r.reason = applied.match.reason;
+  if (applied.calendar) r.calendar = applied.calendar;
+  return r;
 }
 
 bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& policy,
@@ -305,63 +290,47 @@ bool rematch_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy&
 
 void save_ticket_sla(Tx& tx, const TicketRecord& t) {
   auto& s = tx.connection().statement(kSaveSla);
-  const auto& c = t.sla;
   int i = 1;
-  bind_optional(s, i++, t.sla_policy_id);
-  bind_optional(s, i++, t.sla_policy_version);
-  bind_optional(s, i++, c.first_response.due_at);
-  bind_optional(s, i++, c.next_reply.due_at);
-  bind_optional(s, i++, c.resolution.due_at);
-  bind_optional(s, i++, c.first_response.left_ms);
-  bind_optional(s, i++, c.next_reply.left_ms);
-  bind_optional(s, i++, c.resolution.left_ms);
-  bind_outcome(s, i, c.first_response);
-  bind_outcome(s, i, c.next_reply);
-  bind_outcome(s, i, c.resolution);
+  bind_sla_columns(s, i, t.sla_policy_id, t.sla_policy_version, t.sla);
+  s.bind(i++, t.id);
+  s.exec();
+}
+
+void bind_sla_columns(SQLite::Statement& s, int& i, std::optional<Id> policy_id,
+                      std::optional<std::int64_t> policy_version, const domain::SlaClock& c) {
+  bind_optional(s, i++, policy_id);
+  bind_optional(s, i++, policy_version);
+  for (const auto* target : targets_of(c)) bind_optional(s, i++, target->due_at);
+  for (const auto* target : targets_of(c)) bind_optional(s, i++, target->left_ms);
+  for (const auto* target : targets_of(c)) bind_outcome(s, i, *target);
   s.bind(i++, c.business_wait_ms);
   s.bind(i++, c.business_hold_ms);
   bind_optional(s, i++, c.business_first_response_ms);
   bind_optional(s, i++, c.business_first_resolution_ms);
   bind_optional(s, i++, c.business_full_resolution_ms);
   bind_optional(s, i++, c.next_due_at());
-  s.bind(i++, t.id);
-  s.exec();
 }
 
 domain::SlaClock replay_sla(const std::vector<EventRecord>& events,
                             const domain::SlaTargets& targets, const domain::Calendar& calendar,
                             Millis now, domain::kpi::FactChanges* decided) {
-  domain::TicketLife life;
-  SlaClock clock;
+  domain::SlaReplay replay(targets, calendar, decided);
   for (const auto& event : events) {
-    const domain::TicketLife before = life;
     if (event.type == domain::EventType::created) {
       const json::value data = json::parse(event.data);
       const auto* outbound = data.as_object().if_contains("outbound");
-      life = domain::start_life(event.at, outbound && outbound->as_bool());
-      clock = domain::start_sla(life, targets, calendar);
-      continue;
-    }
-    if (event.type == domain::EventType::message) {
+      replay.created(event.at, outbound && outbound->as_bool());
+    } else if (event.type == domain::EventType::message) {
       const json::value data = json::parse(event.data);
       const auto& o = data.as_object();
       const auto author = domain::parse_actor_kind(o.at("author").as_string());
-      domain::on_message(life, {event.at, *author, o.at("internal").as_bool()}, kWallClock);
+      replay.message({event.at, *author, o.at("internal").as_bool()});
     } else if (event.type == domain::EventType::status) {
       const json::value data = json::parse(event.data);
-      const auto to = domain::parse_status(data.as_object().at("to").as_string());
-      domain::on_status(life, *to, event.at, kWallClock);
-    } else {
-      continue;
+      replay.status(*domain::parse_status(data.as_object().at("to").as_string()), event.at);
     }
-    const SlaClock was = clock;
-    domain::step_sla(clock, before, life, event.at, targets, calendar);
-    if (decided) domain::kpi::facts_on_sla(was, clock, *decided);
   }
-  const SlaClock was = clock;
-  domain::settle_sla(clock, now);
-  if (decided) domain::kpi::facts_on_sla(was, clock, *decided);
-  return clock;
+  return replay.settle(now);
 }
 
 Id recompute_sla_batch(Tx& tx, Id after_id, int limit, std::chrono::microseconds budget, Millis now,

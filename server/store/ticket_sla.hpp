@@ -25,6 +25,15 @@ namespace hd::store {
   "t.business_first_response_ms, t.business_first_resolution_ms, "                \
   "t.business_full_resolution_ms, "
 
+/// The SLA columns of a ticket row as bind_sla_columns binds them.
+#define HD_SLA_WRITE_COLUMNS                                                             \
+  "sla_policy_id, sla_policy_version, first_response_due_at, next_reply_due_at, "        \
+  "resolution_due_at, first_response_left_ms, next_reply_left_ms, resolution_left_ms, "  \
+  "first_response_outcome, first_response_decided_at, next_reply_outcome, "              \
+  "next_reply_decided_at, resolution_outcome, resolution_decided_at, business_wait_ms, " \
+  "business_hold_ms, business_first_response_ms, business_first_resolution_ms, "         \
+  "business_full_resolution_ms, sla_next_due_at"
+
 /// The SLA filters of the ticket list (TicketQuery::sla_*), NULL-bound when unused.
 #define HD_LIST_SLA_FILTERS                                                    \
   "AND (:sla_breached IS NULL OR t.first_response_outcome = 'breached' OR "    \
@@ -51,10 +60,21 @@ void start_ticket_sla(Tx& tx, TicketRecord& t, Millis now, const TicketPolicy& p
 void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, Millis at,
                      const TicketPolicy& policy);
 
-/// An imported ticket's SLA (IMPORT.md): the policy in force matched as for a live ticket, its
-/// clock, outcomes and business-time figures replayed from its events as of `now`. History
-/// gets no breach events and no watch jobs: nothing fires for what happened before the import.
-void settle_imported_sla(Tx& tx, Id ticket_id, Millis now, const TicketPolicy& policy);
+/// The policy in force that a ticket with `facts` matches, why, and the calendar its targets
+/// and durations count business time in (the wall clock when the policy names none). No policy
+/// when none matches or `policy.sla` is null.
+struct SlaMatchInForce {
+  std::shared_ptr<const SlaBook> book;  ///< keeps the policy and the calendar alive
+  const domain::SlaPolicy* policy = nullptr;
+  const domain::Calendar* calendar = &domain::kWallClock;
+  std::string reason;
+};
+SlaMatchInForce match_sla(Connection& db, const domain::TicketFacts& facts,
+                          const TicketPolicy& policy);
+
+/// Binds HD_SLA_WRITE_COLUMNS from parameter `i` on (and moves `i` past them).
+void bind_sla_columns(SQLite::Statement& s, int& i, std::optional<Id> policy_id,
+                      std::optional<std::int64_t> policy_version, const domain::SlaClock& clock);
 
 /// Re-matches the policy (after a priority/team change, or an edit) and, when the policy or its
 /// version differs, recomputes the clock from the ticket's event log and appends an
