@@ -49,10 +49,7 @@ constexpr const char* kUpsertCustomer =
     "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(email) DO UPDATE SET "
     "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
     "organization = CASE WHEN excluded.organization <> '' THEN excluded.organization "
-    "ELSE organization END, updated_at = excluded.updated_at "
-    "WHERE (excluded.name <> '' AND excluded.name <> name) "
-    "OR (excluded.organization <> '' AND excluded.organization <> organization) "
-    "RETURNING id, email, name, organization, surveys_opt_out, created_at, updated_at";
+    "ELSE organization END, updated_at = excluded.updated_at";
 constexpr const char* kFindCustomerByEmail =
     "SELECT id, email, name, organization, surveys_opt_out, created_at, updated_at "
     "FROM customers WHERE email = ?";
@@ -214,18 +211,28 @@ TeamRecord update_team(Tx& tx, Id id, std::optional<std::string> name, std::opti
 
 CustomerRecord upsert_customer(Tx& tx, const std::string& email, const std::string& name,
                                const std::string& organization, Millis now) {
-  auto& s = tx.connection().statement(kUpsertCustomer);
-  s.bind(1, email);
-  s.bind(2, name);
-  s.bind(3, organization);
-  s.bind(4, now);
-  // A known customer whose details are unchanged is only read: rewriting the row on every ticket
-  // moved its update time for nothing and cost a page write per ticket.
-  if (s.executeStep()) return read_customer(s);
-  auto& known = tx.connection().statement(kFindCustomerByEmail);
+  auto& db = tx.connection();
+  // Read first: a known customer whose details are unchanged is only read (rewriting the row on
+  // every ticket moved its update time for nothing and cost a page write per ticket), and an
+  // upsert's RETURNING buffers its row in a temporary b-tree built for each statement.
+  auto& known = db.statement(kFindCustomerByEmail);
   known.bind(1, email);
-  known.executeStep();
-  return read_customer(known);
+  if (known.executeStep()) {
+    auto customer = read_customer(known);
+    const bool renamed = !name.empty() && name != customer.name;
+    const bool moved = !organization.empty() && organization != customer.organization;
+    if (!renamed && !moved) return customer;
+  }
+  auto& upsert = db.statement(kUpsertCustomer);
+  upsert.bind(1, email);
+  upsert.bind(2, name);
+  upsert.bind(3, organization);
+  upsert.bind(4, now);
+  upsert.exec();
+  auto& written = db.statement(kFindCustomerByEmail);
+  written.bind(1, email);
+  written.executeStep();
+  return read_customer(written);
 }
 
 std::optional<CustomerRecord> find_customer(Connection& db, Id id) {
