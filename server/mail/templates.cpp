@@ -2,7 +2,11 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "mail/message.hpp"
 
@@ -181,24 +185,50 @@ constexpr const char* kSlaHtml =
 
 // --- rendering --------------------------------------------------------------------------------
 
+/// The layout and style partials, by name.
+constexpr std::pair<std::string_view, const char*> kPartials[] = {
+    {"head", kHtmlHead}, {"foot", kHtmlFoot},        {"p", kParagraph},
+    {"muted", kMuted},   {"link_style", kLinkStyle}, {"button_style", kButtonStyle}};
+
+/// `source` with each `{{> name}}` replaced by that partial's text. No partial tag of these
+/// templates stands alone on its line, and Mustache renders a partial that does not as if its
+/// text stood in the tag's place: inlined once, a partial is not parsed again on every use.
+std::string inline_partials(std::string_view source) {
+  std::string out;
+  for (std::size_t at = 0;;) {
+    const auto tag = source.find("{{> ", at);
+    if (tag == std::string_view::npos) return out.append(source.substr(at));
+    const auto end = source.find("}}", tag);
+    const auto name = source.substr(tag + 4, end - tag - 4);
+    const auto* partial = std::find_if(std::begin(kPartials), std::end(kPartials),
+                                       [&](const auto& p) { return p.first == name; });
+    if (partial == std::end(kPartials))
+      throw std::logic_error("mail template: no partial " + std::string(name));
+    out.append(source.substr(at, tag - at)).append(partial->second);
+    at = end + 2;
+  }
+}
+
 std::string render(const char* source, const mm::data& values, bool html) {
-  mm::mustache tmpl{source};
-  if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
+  // Parsed once per thread (job workers render side by side), partials inlined: parsing the
+  // template and each partial again for every mail was most of the work of sending one. Each
+  // source is either text or HTML.
+  thread_local std::unordered_map<const char*, mm::mustache> parsed;
+  auto it = parsed.find(source);
+  if (it == parsed.end()) {
+    it = parsed.emplace(source, mm::mustache(inline_partials(source))).first;
+    if (!html) it->second.set_custom_escape([](const std::string& s) { return s; });
+  }
+  auto& tmpl = it->second;
   auto out = tmpl.render(values);
   // A template is a constant of this file: an error in it is a bug, caught by the unit tests.
   if (!tmpl.is_valid()) throw std::logic_error("mail template: " + tmpl.error_message());
   return out;
 }
 
-/// The values every template may use: the layout and style partials and the document title.
+/// The values every template may use: the document title (the layout is inlined).
 mm::data base_values(const std::string& title) {
   mm::data values;
-  values.set("head", mm::partial{[] { return std::string(kHtmlHead); }});
-  values.set("foot", mm::partial{[] { return std::string(kHtmlFoot); }});
-  values.set("p", mm::partial{[] { return std::string(kParagraph); }});
-  values.set("muted", mm::partial{[] { return std::string(kMuted); }});
-  values.set("link_style", mm::partial{[] { return std::string(kLinkStyle); }});
-  values.set("button_style", mm::partial{[] { return std::string(kButtonStyle); }});
   values.set("title", title);
   return values;
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace hd::mail {
@@ -205,6 +206,22 @@ TEST_CASE("no text part has runs of blank lines from skipped sections") {
     CAPTURE(m.text);
     CHECK_FALSE(contains(m.text, "\n\n\n"));
   }
+}
+
+TEST_CASE("a template parsed once renders each mail from its own values, on any thread") {
+  const auto render = [](const std::string& name) {
+    return render_agent_reply({7, "VPN", name, "Hello " + name, "https://hd.example/t/7"});
+  };
+  const auto ana = render("Ana");
+  const auto bob = render("Bob");  // the same templates again, now parsed
+  CHECK(contains(bob.text, "Hello Bob"));
+  CHECK(contains(bob.html, "Hello Bob"));
+  CHECK_FALSE(contains(bob.text + bob.html, "Ana"));
+  RenderedMail elsewhere;
+  std::thread([&] { elsewhere = render("Ana"); }).join();  // a job worker's own parse
+  CHECK(elsewhere.subject == ana.subject);
+  CHECK(elsewhere.text == ana.text);
+  CHECK(elsewhere.html == ana.html);
 }
 
 }  // namespace
