@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions a request: the release server under callgrind (user space, every thread), for the
-# busiest read routes. Wall-clock figures on a shared 2-core host swing by more than a 5% change;
+# busiest read routes and a create. Wall-clock figures on a shared 2-core host swing by more than a 5% change;
 # instruction counts do not, so this decides small changes to a hot path. Prints one line a route.
 #   bash tests/bench/instructions.sh [requests=50]
 # Steps: import BENCH_TICKETS (100,000) generated tickets ("zeppelin" in 10% of subjects, as
@@ -51,17 +51,33 @@ get() { # count path
   curl -sS --fail -H "$auth" -K "$work/curl.cfg"
 }
 
-# One server a route: callgrind's later dumps of a multi-threaded process miscount.
+# `count` POSTs of a new ticket over one connection, each with its own subject and one of 50
+# customers (as create_ticket.lua does).
+post() { # count
+  local i
+  for ((i = 0; i < $1; i++)); do
+    ((i == 0)) || echo next
+    printf 'url = "%s/api/v1/tickets"\nheader = "%s"\nheader = "Content-Type: application/json"\n' "$base" "$auth"
+    printf 'output = "/dev/null"\nfail\n'
+    printf 'data = "{\\"subject\\":\\"Refund %d\\",\\"customer\\":{\\"email\\":\\"c%d@example.org\\"},\\"body\\":\\"I was charged twice for order %d, please refund the second payment.\\"}"\n' "$i" $((i % 50)) "$i"
+  done >"$work/curl.cfg"
+  curl -sS -K "$work/curl.cfg"
+}
+
+# One server a route: callgrind's later dumps of a multi-threaded process miscount. A create
+# counts every thread's work until the dump, the job that mails its acknowledgement included
+# (no mail server here: the send fails at once and is retried later).
 printf '\n%s\n' "Instructions a request (callgrind, user space), commit $(commit_id), $tickets tickets, $requests requests each"
-for path in "/healthz" "/api/v1/tickets?limit=50" "/api/v1/tickets?q=zeppelin&limit=50" "/api/v1/tickets/$((tickets / 2))"; do
+for path in "/healthz" "/api/v1/tickets?limit=50" "/api/v1/tickets?q=zeppelin&limit=50" "/api/v1/tickets/$((tickets / 2))" "POST"; do
   start_counted_server
-  get 20 "$path"
+  if [ "$path" = POST ]; then post 20; else get 20 "$path"; fi
   callgrind_control --instr=on "$server_pid" >/dev/null 2>&1
-  get "$requests" "$path"
+  if [ "$path" = POST ]; then post "$requests"; else get "$requests" "$path"; fi
   callgrind_control --dump "$server_pid" >/dev/null 2>&1
   dump=$work/callgrind.$server_pid.1
   [ -f "$dump" ] || die "callgrind wrote no $dump"
   total=$(awk '/^summary:/ { print $2; exit }' "$dump")
   stop_server
-  printf '%-40s %12s\n' "GET $path" "$(python3 -c "print(f'{$total // $requests:,}')")"
+  [ "$path" = POST ] && path="POST /api/v1/tickets" || path="GET $path"
+  printf '%-40s %12s\n' "$path" "$(python3 -c "print(f'{$total // $requests:,}')")"
 done
