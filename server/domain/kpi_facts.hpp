@@ -39,6 +39,11 @@ inline bool is_duration(Metric m) {
          m == Metric::full_resolution;
 }
 
+/// A duration fact's business time in `calendar`: its `value` of wall time ended at `at`.
+inline Millis duration_business(Millis at, Millis value, const Calendar& calendar) {
+  return calendar.elapsed(at - value, at);
+}
+
 /// Whether `m` is an SLA outcome, filed under the instant it was decided (KPIS.md).
 inline bool is_sla(Metric m) {
   return m == Metric::sla_first_response || m == Metric::sla_next_reply ||

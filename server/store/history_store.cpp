@@ -381,7 +381,8 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       // The durations' business time in the calendar of the ticket's SLA policy, as a live
       // ticket's are recounted (kpi::recount_business): the history was replayed in wall time.
       const bool recounted = sla_policy && domain::kpi::is_duration(f.metric);
-      insert_fact(f, recounted ? sla.match.calendar->elapsed(f.at - f.value, f.at) : f.business);
+      insert_fact(f, recounted ? domain::kpi::duration_business(f.at, f.value, *sla.match.calendar)
+                               : f.business);
     }
     for (const auto& change : sla.decided)
       if (change.kind == domain::kpi::FactChange::Kind::insert)

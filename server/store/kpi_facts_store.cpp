@@ -301,8 +301,7 @@ void recount_business(Tx& tx, Id ticket_id, const domain::Calendar& business) {
     s.reset();
   }
   for (const Row& r : rows) {
-    // Each duration fact ends at its instant and lasted `value` calendar milliseconds.
-    const Millis counted = business.elapsed(r.at - r.value, r.at);
+    const Millis counted = domain::kpi::duration_business(r.at, r.value, business);
     if (counted == r.business) continue;
     auto& u = db.statement(kSetBusiness);
     u.bind(1, counted);

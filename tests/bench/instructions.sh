@@ -68,16 +68,19 @@ post() { # count
 # counts every thread's work until the dump, the job that mails its acknowledgement included
 # (no mail server here: the send fails at once and is retried later).
 printf '\n%s\n' "Instructions a request (callgrind, user space), commit $(commit_id), $tickets tickets, $requests requests each"
-for path in "/healthz" "/api/v1/tickets?limit=50" "/api/v1/tickets?q=zeppelin&limit=50" "/api/v1/tickets/$((tickets / 2))" "POST"; do
+send() { # route count: "POST" creates, anything else is a path to GET
+  if [ "$1" = POST ]; then post "$2"; else get "$2" "$1"; fi
+}
+for route in "/healthz" "/api/v1/tickets?limit=50" "/api/v1/tickets?q=zeppelin&limit=50" "/api/v1/tickets/$((tickets / 2))" "POST"; do
   start_counted_server
-  if [ "$path" = POST ]; then post 20; else get 20 "$path"; fi
+  send "$route" 20
   callgrind_control --instr=on "$server_pid" >/dev/null 2>&1
-  if [ "$path" = POST ]; then post "$requests"; else get "$requests" "$path"; fi
+  send "$route" "$requests"
   callgrind_control --dump "$server_pid" >/dev/null 2>&1
   dump=$work/callgrind.$server_pid.1
   [ -f "$dump" ] || die "callgrind wrote no $dump"
   total=$(awk '/^summary:/ { print $2; exit }' "$dump")
   stop_server
-  [ "$path" = POST ] && path="POST /api/v1/tickets" || path="GET $path"
-  printf '%-40s %12s\n' "$path" "$(python3 -c "print(f'{$total // $requests:,}')")"
+  [ "$route" = POST ] && route="POST /api/v1/tickets" || route="GET $route"
+  printf '%-40s %12s\n' "$route" "$(python3 -c "print(f'{$total // $requests:,}')")"
 done
