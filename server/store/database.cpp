@@ -23,10 +23,17 @@ constexpr const char* kAppendSearchText =
     "UPDATE ticket_search SET body = body || char(10) || ?2 WHERE rowid = ?1";
 constexpr const char* kInsertSearchDocument =
     "INSERT INTO ticket_search(rowid, body) VALUES (?1, ?2)";
+// FTS5 merges only when asked (migration 0017): at least this many pages a commit, and half a page
+// for every document the commit wrote, which keeps up with what each commit adds at every level
+// of the index (a document is about a twentieth of a page, and it is rewritten once per level).
+constexpr const char* kMergeSearchSegments =
+    "INSERT INTO ticket_search(ticket_search, rank) VALUES ('merge', ?1)";
+constexpr std::int64_t kMinMergePages = 16;
 
 /// Adds the batch's texts to their tickets' search documents: one write per ticket, its texts
-/// in the order they came.
+/// in the order they came; then merges a few of the index's segments.
 void write_search_texts(Connection& db, std::vector<std::pair<std::int64_t, std::string>>& texts) {
+  if (texts.empty()) return;
   std::stable_sort(texts.begin(), texts.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 0; i < texts.size();) {
@@ -43,6 +50,9 @@ void write_search_texts(Connection& db, std::vector<std::pair<std::int64_t, std:
     insert.bind(2, text);
     insert.exec();
   }
+  auto& merge = db.statement(kMergeSearchSegments);
+  merge.bind(1, std::max(kMinMergePages, static_cast<std::int64_t>(texts.size() / 2)));
+  merge.exec();
 }
 
 }  // namespace

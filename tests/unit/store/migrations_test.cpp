@@ -96,7 +96,7 @@ TEST_CASE("the embedded migrations are numbered in order and named after their f
     CHECK(std::isdigit(static_cast<unsigned char>(name[0])));
     CHECK(name[4] == '_');
     CHECK(std::stoi(name.substr(0, 4)) == migration.version);
-    CHECK(std::string(migration.sql).find("CREATE") != std::string::npos);
+    CHECK(std::string(migration.sql).find(';') != std::string::npos);  // its file's statements
   }
   CHECK(latest_schema_version() == migrations.back().version);
 }
