@@ -71,7 +71,7 @@ boost::asio::awaitable<http::Response> list_at_risk(Services* s, http::Context c
                limit = static_cast<std::size_t>(limit)](store::Connection& db) {
     return load_at_risk(db, since, now, waiting_since, threshold, limit);
   };
-  const auto page = co_await s->db.read(std::move(load));
+  const auto page = co_await s->db.read_report(std::move(load));
   json::array items;
   for (const auto& e : page.entries) {
     json::array reasons;

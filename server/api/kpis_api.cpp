@@ -480,7 +480,7 @@ boost::asio::awaitable<LoadedReport> load_figures(Services* s, ReportQuery q) {
   }
   auto load = [&cache = s->db.kpi_fact_cache(), q, bounds = r.bounds, with_series](
                   store::Connection& db) { return load_report(db, cache, q, bounds, with_series); };
-  r.data = co_await s->db.read(std::move(load));
+  r.data = co_await s->db.read_report(std::move(load));
   co_return r;
 }
 
@@ -638,7 +638,7 @@ boost::asio::awaitable<http::Response> get_kpi_tickets(Services* s, http::Contex
   co_await authorize(*s, ctx, Role::supervisor);
   auto q = parse_query(ctx, true, false);
   auto load = drill_loader(q, plan_for(q));
-  const auto page = co_await s->db.read(std::move(load));
+  const auto page = co_await s->db.read_report(std::move(load));
   json::array items;
   for (std::size_t i = 0; i < page.rows.size(); ++i)
     items.push_back(drill_item(q.metric, page.rows[i], page.subjects[i], q.to));
@@ -734,7 +734,7 @@ boost::asio::awaitable<void> stream_drill_csv(Services* s, ReportQuery q, DrillP
   q.after.reset();
   for (;;) {
     auto load = drill_loader(q, plan);
-    const auto page = co_await s->db.read(std::move(load));
+    const auto page = co_await s->db.read_report(std::move(load));
     for (std::size_t i = 0; i < page.rows.size(); ++i) {
       const json::object item = drill_item(q.metric, page.rows[i], page.subjects[i], q.to);
       out.text(q.metric);

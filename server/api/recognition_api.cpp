@@ -87,7 +87,7 @@ boost::asio::awaitable<http::Response> get_recognition(Services* s, http::Contex
   auto load = [&cache = s->db.kpi_fact_cache(), from, to](store::Connection& db) {
     return load_agents(db, cache, from, to);
   };
-  const auto agents = co_await s->db.read(std::move(load));
+  const auto agents = co_await s->db.read_report(std::move(load));
   std::vector<recognition::Rated> rated;
   for (const auto& a : agents)
     rated.push_back({a.figures.csat.n, a.figures.csat.percent, a.figures.csat.ci});

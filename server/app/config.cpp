@@ -89,7 +89,8 @@ std::map<std::string, Setting> settings_of(Config& c) {
       {"http.max_connections", integer(c.http.max_connections, 1, 1'000'000)},
       {"http.shutdown_grace", chrono_ms(c.http.shutdown_grace)},
       {"db.path", text(c.db.path)},
-      {"db.readers", integer(c.db.readers, 1, 64)},
+      {"db.readers", integer(c.db.readers, 0, 64)},
+      {"db.report_readers", integer(c.db.report_readers, 1, 64)},
       {"db.busy_timeout", {[&c](std::string_view v) {
          auto ms = parse_duration(v);
          if (!ms) return false;

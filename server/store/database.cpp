@@ -55,6 +55,11 @@ void write_search_texts(Connection& db, std::vector<std::pair<std::int64_t, std:
   merge.exec();
 }
 
+std::size_t quick_reader_threads(const DbOptions& options) {
+  if (options.readers > 0) return static_cast<std::size_t>(options.readers);
+  return std::max(2U, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 Database::Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit,
@@ -64,8 +69,11 @@ Database::Database(DbOptions options, std::function<void(const BatchCommitted&)>
       on_checkpoint_(std::move(on_checkpoint)),
       writer_connection_(std::make_unique<Connection>(options_, false)),
       kpi_fact_cache_(std::make_unique<kpi::FactCache>()),
-      readers_(static_cast<std::size_t>(std::max(1, options_.readers))) {
-  for (int i = 0; i < std::max(1, options_.readers); ++i)
+      readers_(quick_reader_threads(options_)),
+      report_readers_(static_cast<std::size_t>(std::max(1, options_.report_readers))) {
+  const std::size_t connections = quick_reader_threads(options_) +
+                                  static_cast<std::size_t>(std::max(1, options_.report_readers));
+  for (std::size_t i = 0; i < connections; ++i)
     idle_readers_.push_back(std::make_unique<Connection>(options_, true));
   writer_ = std::thread([this] { writer_loop(); });
   checkpointer_ = std::thread([this] { checkpoint_loop(); });
@@ -120,6 +128,7 @@ void Database::stop() {
   if (writer_.joinable()) writer_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
   readers_.join();
+  report_readers_.join();
   try {
     writer_connection_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } catch (const SQLite::Exception&) {

@@ -79,29 +79,18 @@ class Database {
 
   /// Runs `work(Connection&)` on a reader thread; resumes on the caller's executor.
   /// The result must be default-constructible. Exceptions propagate to the awaiting coroutine.
+  /// For the quick reads that agents' screens make all day (a page, a ticket, a count).
   template <class Work, class R = std::invoke_result_t<Work&, Connection&>>
   boost::asio::awaitable<R> read(Work work) {
-    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                       void(std::exception_ptr, R)>(
-        [this](auto handler, Work job) {
-          boost::asio::post(readers_,
-                            [this, work = std::move(job), handler = std::move(handler)]() mutable {
-                              std::exception_ptr error;
-                              R value{};
-                              try {
-                                auto lease = lease_reader();
-                                value = work(*lease.connection);
-                              } catch (...) {
-                                error = std::current_exception();
-                              }
-                              auto executor = boost::asio::get_associated_executor(handler);
-                              boost::asio::post(executor, [handler = std::move(handler), error,
-                                                           value = std::move(value)]() mutable {
-                                handler(error, std::move(value));
-                              });
-                            });
-        },
-        boost::asio::use_awaitable, std::move(work));
+    return read_on<Work, R>(readers_, std::move(work));
+  }
+
+  /// The same as read(), on the threads for reports (KPIs, drill-downs, exports): work that
+  /// scans many rows for a long while waits for these, so that a quick read never queues
+  /// behind it.
+  template <class Work, class R = std::invoke_result_t<Work&, Connection&>>
+  boost::asio::awaitable<R> read_report(Work work) {
+    return read_on<Work, R>(report_readers_, std::move(work));
   }
 
   /// Runs `work(Tx&)` on the writer thread inside a savepoint of the next group commit and
@@ -188,6 +177,30 @@ class Database {
   };
 
   ReaderLease lease_reader();
+  template <class Work, class R>
+  boost::asio::awaitable<R> read_on(boost::asio::thread_pool& pool, Work work) {
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                       void(std::exception_ptr, R)>(
+        [this, &pool](auto handler, Work job) {
+          boost::asio::post(pool,
+                            [this, work = std::move(job), handler = std::move(handler)]() mutable {
+                              std::exception_ptr error;
+                              R value{};
+                              try {
+                                auto lease = lease_reader();
+                                value = work(*lease.connection);
+                              } catch (...) {
+                                error = std::current_exception();
+                              }
+                              auto executor = boost::asio::get_associated_executor(handler);
+                              boost::asio::post(executor, [handler = std::move(handler), error,
+                                                           value = std::move(value)]() mutable {
+                                handler(error, std::move(value));
+                              });
+                            });
+        },
+        boost::asio::use_awaitable, std::move(work));
+  }
   void enqueue(std::unique_ptr<WriteJob> job);
   void writer_loop();
   /// Returns whether a committed request queued a job.
@@ -203,7 +216,8 @@ class Database {
   std::unique_ptr<kpi::FactCache> kpi_fact_cache_;
   std::mutex readers_mutex_;  ///< guards idle_readers_
   std::vector<std::unique_ptr<Connection>> idle_readers_;
-  boost::asio::thread_pool readers_;
+  boost::asio::thread_pool readers_;         ///< quick reads
+  boost::asio::thread_pool report_readers_;  ///< reports
 
   std::mutex queue_mutex_;  ///< guards queue_, stopping_
   std::condition_variable queue_ready_;

@@ -584,6 +584,53 @@ TEST_CASE("read and write run on the reader and writer threads and resume on the
   }
 }
 
+TEST_CASE("a quick read is answered while long reports hold every report thread") {
+  TempDatabase temp;
+  Database& db = temp.db();
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> reports_running{0}, reports_done{0};
+  std::promise<std::int64_t> quick_read;
+  auto quick_result = quick_read.get_future();
+  asio::io_context ioc;
+  auto guard = asio::make_work_guard(ioc);
+  std::thread io_thread([&ioc] { ioc.run(); });
+  std::exception_ptr escaped;
+  const int reports = DbOptions{}.report_readers + 1;  // one more than there are threads for
+  for (int i = 0; i < reports; ++i)
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          auto report = [&](Connection& c) {
+            reports_running.fetch_add(1);
+            released.wait();
+            return count_tickets(c);
+          };
+          co_await db.read_report(std::move(report));
+          reports_done.fetch_add(1);
+        },
+        KeepError{&escaped});
+  for (int i = 0; i < 500 && reports_running < reports - 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(reports_running == reports - 1);  // the last one waits for a report thread
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        auto read = [](Connection& c) { return count_tickets(c); };
+        quick_read.set_value(co_await db.read(std::move(read)));
+      },
+      KeepError{&escaped});
+  const auto answered = quick_result.wait_for(std::chrono::seconds(5));
+  CHECK(answered == std::future_status::ready);
+  CHECK(reports_done == 0);
+  release.set_value();
+  guard.reset();
+  io_thread.join();
+  CHECK_FALSE(escaped);
+  CHECK(reports_done == reports);
+  if (answered == std::future_status::ready) CHECK(quick_result.get() == 0);
+}
+
 TEST_CASE("committed data survives closing and reopening the database") {
   TempDatabase temp;
   const auto ticket = temp.db().write_blocking([](Tx& tx) {
