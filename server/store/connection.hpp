@@ -17,7 +17,7 @@ struct DbOptions {
   std::string path = "helpdesk.db";
   /// Threads for quick reads; 0: one per hardware thread (at least 2). More threads than cores
   /// only time-share the same CPUs: a page then waits behind the others' slices instead of
-  /// its turn (search p99 at 64 connections on 2 cores: 4 threads 28-31 ms, 2 threads 24-27).
+  /// its turn (search p99 at 64 connections on 2 cores: 4 threads 27-31 ms, 2 threads 24-27).
   int readers = 0;
   int report_readers = 2;        ///< threads for reports (Database::read_report)
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process

@@ -177,6 +177,7 @@ class Database {
   };
 
   ReaderLease lease_reader();
+  /// read() and read_report(): `work` on a thread of `pool` with a leased connection.
   template <class Work, class R>
   boost::asio::awaitable<R> read_on(boost::asio::thread_pool& pool, Work work) {
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
