@@ -205,6 +205,23 @@ colour = "blue"
         assert what in out, f"{what} not named in:\n{out}"
 
 
+def test_reader_thread_counts_out_of_range_stop_start_up(tmp_path, dbs):
+    # readers = 0 means one per CPU; below that, and reports without a thread, are refused.
+    cfg = write_config(tmp_path / "readers.toml", """
+[db]
+readers = -1
+report_readers = 0
+""")
+    out = run_serve_expecting_failure(
+        ["--config", str(cfg), "--db", str(dbs["file"]), "--listen", "127.0.0.1:0"], clean_env())
+    for what in ("db.readers", "db.report_readers"):
+        assert what in out, f"{what} not named in:\n{out}"
+    out = run_serve_expecting_failure(
+        ["--db", str(dbs["file"]), "--listen", "127.0.0.1:0"],
+        clean_env(HELPDESK_DB_REPORT_READERS="65"))
+    assert "HELPDESK_DB_REPORT_READERS" in out, out
+
+
 def test_a_bad_environment_value_stops_start_up(dbs):
     out = run_serve_expecting_failure(
         ["--db", str(dbs["file"]), "--listen", "127.0.0.1:0"],
