@@ -55,25 +55,26 @@ void write_search_texts(Connection& db, std::vector<std::pair<std::int64_t, std:
   merge.exec();
 }
 
-std::size_t quick_reader_threads(const DbOptions& options) {
-  if (options.readers > 0) return static_cast<std::size_t>(options.readers);
-  return std::max(2U, std::thread::hardware_concurrency());
+/// `options` with its thread counts settled: a count of quick readers for 0, at least one each.
+DbOptions with_reader_threads(DbOptions options) {
+  if (options.readers <= 0)
+    options.readers = static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
+  options.report_readers = std::max(1, options.report_readers);
+  return options;
 }
 
 }  // namespace
 
 Database::Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit,
                    std::function<void(const CheckpointDone&)> on_checkpoint)
-    : options_(std::move(options)),
+    : options_(with_reader_threads(std::move(options))),
       on_commit_(std::move(on_commit)),
       on_checkpoint_(std::move(on_checkpoint)),
       writer_connection_(std::make_unique<Connection>(options_, false)),
       kpi_fact_cache_(std::make_unique<kpi::FactCache>()),
-      readers_(quick_reader_threads(options_)),
-      report_readers_(static_cast<std::size_t>(std::max(1, options_.report_readers))) {
-  const std::size_t connections = quick_reader_threads(options_) +
-                                  static_cast<std::size_t>(std::max(1, options_.report_readers));
-  for (std::size_t i = 0; i < connections; ++i)
+      readers_(static_cast<std::size_t>(options_.readers)),
+      report_readers_(static_cast<std::size_t>(options_.report_readers)) {
+  for (int i = 0; i < options_.readers + options_.report_readers; ++i)
     idle_readers_.push_back(std::make_unique<Connection>(options_, true));
   writer_ = std::thread([this] { writer_loop(); });
   checkpointer_ = std::thread([this] { checkpoint_loop(); });
