@@ -3,6 +3,12 @@
 #include <prometheus/text_serializer.h>
 
 namespace hd::api {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries kWriteBuckets{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                            0.05,  0.1,    0.25,  1};
+
+}  // namespace
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -21,13 +27,18 @@ Metrics::Metrics()
               .Register(*registry_)
               .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256})),
       // The writer is one thread: every other write waits while a batch holds it, so the tail
-      // of this (a large import or recompute batch, a slow fsync) is every writer's wait.
+      // of this (a large import or recompute batch, a WAL restart) is every writer's wait.
       batch_held_(prometheus::BuildHistogram()
                       .Name("helpdesk_db_write_batch_seconds")
                       .Help("Time one group commit held the writer, from BEGIN to COMMIT done.")
                       .Register(*registry_)
-                      .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01,
-                                                                       0.025, 0.05, 0.1, 0.25, 1})),
+                      .Add({}, kWriteBuckets)),
+      batch_synced_(prometheus::BuildHistogram()
+                        .Name("helpdesk_db_write_sync_seconds")
+                        .Help("Time from one group commit's COMMIT to the fdatasync that made it "
+                              "durable, after which its requests are answered.")
+                        .Register(*registry_)
+                        .Add({}, kWriteBuckets)),
       queued_jobs_(prometheus::BuildGauge()
                        .Name("helpdesk_jobs_queued")
                        .Help("Jobs waiting to run, by kind.")
@@ -89,9 +100,10 @@ void Metrics::observe_request(const http::Completed& c) {
       .Observe(static_cast<double>(c.duration.count()) / 1e6);
 }
 
-void Metrics::observe_write_batch(std::size_t size, std::chrono::microseconds held) {
-  batch_sizes_.Observe(static_cast<double>(size));
-  batch_held_.Observe(static_cast<double>(held.count()) / 1e6);
+void Metrics::observe_write_batch(const store::BatchCommitted& batch) {
+  batch_sizes_.Observe(static_cast<double>(batch.requests));
+  batch_held_.Observe(static_cast<double>(batch.held.count()) / 1e6);
+  batch_synced_.Observe(static_cast<double>(batch.synced.count()) / 1e6);
 }
 
 std::string Metrics::render(const std::vector<std::pair<std::string, std::int64_t>>& queued_jobs,

@@ -21,8 +21,9 @@ class Metrics {
  public:
   Metrics();
   void observe_request(const http::Completed& completed);
-  /// A group commit: how many requests it carried and how long it held the writer.
-  void observe_write_batch(std::size_t size, std::chrono::microseconds held);
+  /// A durable group commit: how many requests it carried, how long it held the writer and
+  /// how long it then waited for the disk.
+  void observe_write_batch(const store::BatchCommitted& batch);
   /// A WAL checkpoint ran (on the database's checkpointer thread).
   void observe_checkpoint(const store::CheckpointDone& done);
   /// Sets the live event streams' figures: connected now, and dropped since start.
@@ -38,6 +39,7 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_sizes_;
   prometheus::Histogram& batch_held_;
+  prometheus::Histogram& batch_synced_;
   prometheus::Family<prometheus::Gauge>& queued_jobs_;
   prometheus::Family<prometheus::Counter>& checkpoints_;
   prometheus::Gauge& wal_bytes_;

@@ -101,7 +101,7 @@ int serve(const Config& config) {
   store::Database db(
       config.db,
       [&](const store::BatchCommitted& batch) {
-        metrics.observe_write_batch(batch.requests, batch.held);
+        metrics.observe_write_batch(batch);
         if (auto* runner = runner_ptr.load(); runner && batch.jobs_queued) runner->notify();
         if (auto* live = live_ptr.load()) live->notify_commit();
       },

@@ -32,8 +32,10 @@ Connection::Connection(const DbOptions& options, bool read_only)
     db_.exec("PRAGMA query_only = ON");
   } else {
     db_.exec("PRAGMA journal_mode = WAL");
-    db_.exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                      : "PRAGMA synchronous = NORMAL");
+    // A COMMIT writes the WAL without waiting for the disk: with `synchronous_full`, Database's
+    // syncer makes it durable before anyone is answered. A checkpoint still syncs the WAL before
+    // it copies, and the database file before the WAL starts over.
+    db_.exec("PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
     // Per-request savepoints would otherwise spill to a temporary file (ARCHITECTURE.md).
     db_.exec("PRAGMA temp_store = MEMORY");

@@ -1,11 +1,14 @@
 #include "store/database.hpp"
 
 #include "store/kpi_fact_cache.hpp"
+#include "store/wal_file.hpp"
 
 #include <SQLiteCpp/Exception.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -77,6 +80,7 @@ Database::Database(DbOptions options, std::function<void(const BatchCommitted&)>
   for (int i = 0; i < options_.readers + options_.report_readers; ++i)
     idle_readers_.push_back(std::make_unique<Connection>(options_, true));
   writer_ = std::thread([this] { writer_loop(); });
+  syncer_ = std::thread([this] { syncer_loop(); });
   checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
@@ -127,6 +131,12 @@ void Database::stop() {
   queue_ready_.notify_all();
   stop_requested_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(sync_mutex_);
+    writer_done_ = true;
+  }
+  sync_ready_.notify_one();
+  if (syncer_.joinable()) syncer_.join();
   if (checkpointer_.joinable()) checkpointer_.join();
   readers_.join();
   report_readers_.join();
@@ -138,40 +148,85 @@ void Database::stop() {
 }
 
 void Database::writer_loop() {
-  std::vector<std::unique_ptr<WriteJob>> batch;
   for (;;) {
+    CommittedBatch batch;
     {
       std::unique_lock lock(queue_mutex_);
       queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is written
-      while (!queue_.empty() && batch.size() < static_cast<std::size_t>(options_.max_batch)) {
-        batch.push_back(std::move(queue_.front()));
+      while (!queue_.empty() && batch.jobs.size() < static_cast<std::size_t>(options_.max_batch)) {
+        batch.jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    bool jobs_queued = false;
     const auto started = std::chrono::steady_clock::now();
     while (restart_pending_) std::this_thread::sleep_for(std::chrono::microseconds(200));
     {
       std::lock_guard restarting(restart_mutex_);
-      jobs_queued = commit_batch(batch);
+      commit_batch(batch);
     }
-    const auto held = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-    if (on_commit_) on_commit_({batch.size(), jobs_queued, held});
-    batch.clear();
+    batch.committed_at = std::chrono::steady_clock::now();
+    batch.held =
+        std::chrono::duration_cast<std::chrono::microseconds>(batch.committed_at - started);
+    {
+      std::lock_guard lock(sync_mutex_);
+      committed_.push_back(std::move(batch));
+    }
+    sync_ready_.notify_one();
   }
 }
 
-bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+// Takes every batch committed since the last round, makes them durable with one fdatasync of
+// the WAL (which holds each batch's frames before its COMMIT returns), then reports and answers
+// them in commit order. A failed fdatasync leaves it unknown which of the pages written since
+// the last good one reached the disk (Linux may drop them from its cache and succeed next
+// time), so nothing written can be promised any more: the process stops, and the next start
+// recovers exactly what the WAL on disk holds.
+void Database::syncer_loop() {
+  WalFile wal(options_.path + "-wal");
+  std::deque<CommittedBatch> durable;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mutex_);
+      sync_ready_.wait(lock, [this] { return writer_done_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // the writer has stopped, and everything is answered
+      durable.swap(committed_);
+    }
+    if (options_.synchronous_full) {
+      try {
+        wal.sync();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "fatal: %s; stopping so that no write is answered unsaved\n",
+                     e.what());
+        std::abort();
+      }
+    }
+    const auto synced_at = std::chrono::steady_clock::now();
+    for (auto& batch : durable) {
+      if (on_commit_) {
+        const auto synced = options_.synchronous_full
+                                ? std::chrono::duration_cast<std::chrono::microseconds>(
+                                      synced_at - batch.committed_at)
+                                : std::chrono::microseconds{0};
+        on_commit_({batch.jobs.size(), batch.jobs_queued, batch.held, synced});
+      }
+      for (std::size_t i = 0; i < batch.jobs.size(); ++i) batch.jobs[i]->finish(batch.errors[i]);
+    }
+    durable.clear();
+  }
+}
+
+void Database::commit_batch(CommittedBatch& committed) {
+  auto& batch = committed.jobs;
   Connection& db = *writer_connection_;
-  std::vector<std::exception_ptr> errors(batch.size());
+  auto& errors = committed.errors;
+  errors.assign(batch.size(), nullptr);
   Tx tx(db);
   try {
     db.run("BEGIN IMMEDIATE");
   } catch (...) {
-    for (auto& job : batch) job->finish(std::current_exception());
-    return false;
+    errors.assign(batch.size(), std::current_exception());
+    return;
   }
   // A lone job runs without a savepoint: its failure rolls back the whole transaction. Inside a
   // savepoint every page a job first changes is copied to the sub-journal, which with
@@ -220,8 +275,7 @@ bool Database::commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
     }
   }
   commits_.fetch_add(1);
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->finish(errors[i]);
-  return tx.job_queued_;
+  committed.jobs_queued = tx.job_queued_;
 }
 
 // Once a second after commits: a PASSIVE checkpoint copies what no reader still needs without

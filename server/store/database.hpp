@@ -46,11 +46,14 @@ class Tx {
   bool job_queued_ = false;
 };
 
-/// What the writer reports after each group commit.
+/// What the database reports after each group commit, once it is durable.
 struct BatchCommitted {
   std::size_t requests = 0;           ///< requests in the batch (committed or rolled back)
   bool jobs_queued = false;           ///< a committed request queued a job
   std::chrono::microseconds held{0};  ///< how long the batch held the writer, COMMIT included
+  /// How long the batch then waited, after its COMMIT, for the fdatasync that made it durable
+  /// (0 with `[db] synchronous = "normal"`).
+  std::chrono::microseconds synced{0};
 };
 
 /// What the checkpointer did, reported after each checkpoint (for /metrics).
@@ -62,13 +65,17 @@ struct CheckpointDone {
 
 /// The SQLite backend: a pool of read-only connections on reader threads, and one writer
 /// thread that drains its queue into group commits (each request in its own SAVEPOINT, one
-/// COMMIT and one fsync per batch), resuming each waiting coroutine after its batch is durable.
+/// COMMIT per batch). The COMMIT writes the WAL without waiting for the disk; a syncer thread
+/// then makes it durable with one fdatasync for every batch committed since the last one, and
+/// only then resumes the batch's waiting coroutines. So the writer runs the next batch while
+/// the disk takes the last one, and nothing is answered before it would survive power loss.
 /// Nothing above store/ sees SQLite: work is passed as functions over Connection/Tx.
 /// Thread contract: read/write may be awaited from any executor; they resume there.
 class Database {
  public:
   /// Opens (creating if needed) the database; does not migrate. `on_commit` is called on the
-  /// writer thread after each group commit (metrics, waking the job runner); it must not block.
+  /// syncer thread after each group commit is durable and before its writes' callers resume
+  /// (metrics, waking the job runner); it must not block.
   /// `on_checkpoint` is called on the checkpointer's thread after each checkpoint; it must not
   /// block either.
   explicit Database(DbOptions options, std::function<void(const BatchCommitted&)> on_commit = {},
@@ -134,7 +141,16 @@ class Database {
   struct WriteJob {
     virtual ~WriteJob() = default;
     virtual void run(Tx& tx) = 0;
-    virtual void finish(std::exception_ptr error) = 0;  ///< after the batch's COMMIT
+    virtual void finish(std::exception_ptr error) = 0;  ///< once the batch is durable
+  };
+
+  /// A batch whose COMMIT is done, waiting for the fdatasync that makes it durable.
+  struct CommittedBatch {
+    std::vector<std::unique_ptr<WriteJob>> jobs;
+    std::vector<std::exception_ptr> errors;  ///< one a job: its own failure, or none
+    bool jobs_queued = false;
+    std::chrono::microseconds held{0};
+    std::chrono::steady_clock::time_point committed_at;
   };
 
   template <class Work, class Handler, class R>
@@ -204,8 +220,9 @@ class Database {
   }
   void enqueue(std::unique_ptr<WriteJob> job);
   void writer_loop();
-  /// Returns whether a committed request queued a job.
-  bool commit_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
+  /// Runs and commits `batch` (its jobs and their failures).
+  void commit_batch(CommittedBatch& batch);
+  void syncer_loop();
   void checkpoint_loop();
   void checkpoint_once(Connection& connection);
 
@@ -232,6 +249,12 @@ class Database {
   std::atomic<bool> restart_pending_{false};  ///< the checkpointer waits for restart_mutex_
   std::thread writer_;
   std::thread checkpointer_;
+
+  std::mutex sync_mutex_;  ///< guards committed_, writer_done_
+  std::condition_variable sync_ready_;
+  std::deque<CommittedBatch> committed_;
+  bool writer_done_ = false;  ///< the writer has handed over its last batch
+  std::thread syncer_;
 };
 
 }  // namespace hd::store

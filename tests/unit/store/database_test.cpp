@@ -61,37 +61,27 @@ std::string joined(const std::vector<std::size_t>& sizes) {
   return text;
 }
 
-/// Batch sizes reported by the writer. on_batch runs on the writer thread after the batch's
-/// waiters were resumed, so a report may arrive a moment after the write returned; settle()
-/// waits for every batch committed so far.
+/// Batch sizes reported by the database. A batch is reported once it is durable and before its
+/// waiters are resumed, in commit order: when a write returns, every batch up to its own has
+/// been reported.
 class BatchLog {
  public:
   TempDatabase::OnBatch callback() {
     return [this](const BatchCommitted& batch) {
-      {
-        std::lock_guard lock(mutex_);
-        sizes_.push_back(batch.requests);
-        jobs_queued_.push_back(batch.jobs_queued);
-      }
-      reported_.notify_all();
+      std::lock_guard lock(mutex_);
+      sizes_.push_back(batch.requests);
+      jobs_queued_.push_back(batch.jobs_queued);
     };
   }
 
-  /// Runs a fence write (REQUIRES: nothing else is queued), waits for every report up to and
-  /// including the fence's, and returns and forgets the reports before the fence.
+  /// Runs a fence write (REQUIRES: nothing else is queued) and returns and forgets the reports
+  /// before the fence's own (the last one).
   std::vector<std::size_t> settle(Database& db) {
-    std::size_t before_fence = 0;
-    db.write_blocking([&](Tx&) {
-      // The writer reports each batch before it takes the next one.
-      std::lock_guard lock(mutex_);
-      before_fence = sizes_.size();
-      return 0;
-    });
-    std::unique_lock lock(mutex_);
-    reported_.wait(lock, [&] { return sizes_.size() > before_fence; });
-    std::vector<std::size_t> sizes(sizes_.begin(), sizes_.begin() + std::ptrdiff_t(before_fence));
-    last_jobs_queued_.assign(jobs_queued_.begin(),
-                             jobs_queued_.begin() + std::ptrdiff_t(before_fence));
+    db.write_blocking([](Tx&) { return 0; });
+    std::lock_guard lock(mutex_);
+    REQUIRE(!sizes_.empty());
+    std::vector<std::size_t> sizes(sizes_.begin(), sizes_.end() - 1);
+    last_jobs_queued_.assign(jobs_queued_.begin(), jobs_queued_.end() - 1);
     sizes_.clear();
     jobs_queued_.clear();
     return sizes;
@@ -108,7 +98,6 @@ class BatchLog {
 
  private:
   std::mutex mutex_;
-  std::condition_variable reported_;
   std::vector<std::size_t> sizes_;
   std::vector<bool> jobs_queued_, last_jobs_queued_;
 };
@@ -725,7 +714,7 @@ TEST_CASE("stop() finishes every queued write before it returns, then refuses ne
     blocker.release();
     stopper.join();
   }
-  // The writer thread has ended: every report is in.
+  // stop() has returned: every batch is reported.
   CHECK(joined(batches.peek()) == "1,5");
   ioc.restart();
   ioc.run();
