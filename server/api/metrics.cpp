@@ -45,8 +45,10 @@ Metrics::Metrics()
                        .Register(*registry_)),
       checkpoints_(prometheus::BuildCounter()
                        .Name("helpdesk_db_checkpoints_total")
-                       .Help("WAL checkpoints, by mode (passive, restart) and outcome (done, "
-                             "busy: readers kept part of the WAL, error).")
+                       .Help("WAL checkpoints, by mode (passive; paused: the writer paused so "
+                             "that the WAL can start over; restart: the same, waiting for "
+                             "readers) and outcome (done, busy: readers kept part of the WAL, "
+                             "error).")
                        .Register(*registry_)),
       wal_bytes_(prometheus::BuildGauge()
                      .Name("helpdesk_db_wal_bytes")
@@ -71,7 +73,7 @@ Metrics::Metrics()
                               .Register(*registry_)
                               .Add({})) {
   // Every mode and outcome from the start, so that a rate over them is defined at zero.
-  for (const char* mode : {"passive", "restart"})
+  for (const char* mode : {"passive", "paused", "restart"})
     for (const char* outcome : {"done", "busy", "error"})
       checkpoints_.Add({{"mode", mode}, {"outcome", outcome}});
 }

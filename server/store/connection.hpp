@@ -23,9 +23,9 @@ struct DbOptions {
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
   bool synchronous_full = true;  ///< FULL: an answered write survives power loss
   int max_batch = 256;           ///< requests per group commit at most
-  /// A WAL file larger than this gets a RESTART checkpoint (which waits up to
-  /// `checkpoint_wait_ms` for readers to move on); it is also SQLite's journal_size_limit, the
-  /// size the file is cut back to when the WAL starts over.
+  /// A WAL file larger than this starts over between two write batches (at four times this, a
+  /// RESTART checkpoint waits up to `checkpoint_wait_ms` for readers to move on); it is also
+  /// SQLite's journal_size_limit, the size the file is cut back to when the WAL starts over.
   std::int64_t wal_limit_bytes = 64LL << 20;
   int checkpoint_wait_ms = 200;
 };

@@ -15,9 +15,11 @@
 namespace hd::store {
 namespace {
 
-// At most this many WAL frames (4 KiB pages) may be left to copy for a RESTART checkpoint,
-// which holds the writer meanwhile.
+// At most this many WAL frames (4 KiB pages) may be left to copy when the writer is paused so
+// that the WAL can start over.
 constexpr int kMaxFramesLeftForRestart = 256;
+// Only a WAL this many times its limit has its restart wait for readers (holding the writer).
+constexpr std::int64_t kWaitForReadersPastLimit = 4;
 // Passes a checkpoint makes beside a busy writer to catch up with it before a RESTART.
 constexpr int kMaxCatchUpPasses = 4;
 
@@ -279,13 +281,16 @@ void Database::commit_batch(CommittedBatch& committed) {
 }
 
 // Once a second after commits: a PASSIVE checkpoint copies what no reader still needs without
-// waiting for anyone. Readers that never pause keep it from ever emptying the WAL, which then
-// grows without bound, so once the file passes wal_limit_bytes a RESTART checkpoint follows:
-// it waits up to checkpoint_wait_ms for readers to move to the newest snapshot (holding off the
-// writer only that long, most pages being copied already), so that the next write starts the WAL
-// over from its beginning and cuts the file back to the limit (journal_size_limit). A RESTART
-// rather than a TRUNCATE: cutting a large file to nothing while holding the writer took 65 to
-// 210 ms here (ext4 freeing its blocks), the RESTART 27 to 41 ms (tests/bench/sla_recompute.sh).
+// waiting for anyone. A writer that never pauses keeps it from ever emptying the WAL, which then
+// grows without bound, so once the file passes wal_limit_bytes the checkpointer pauses the writer
+// between two batches and copies what is left. SQLite's next write then starts the WAL over from
+// its beginning, unless a reader is still reading it (the next round tries again), and cuts the
+// file back to the limit (journal_size_limit). A RESTART checkpoint, which would wait for those
+// readers with the writer paused (up to checkpoint_wait_ms; 200 ms at a time during an SLA
+// recompute, tests/bench/sla_recompute.sh), runs only for a WAL that readers have kept from
+// starting over until it is kWaitForReadersPastLimit times the limit. Never a TRUNCATE: cutting
+// a large file to nothing while holding the writer took 65 to 210 ms here (ext4 freeing its
+// blocks).
 void Database::checkpoint_loop() {
   Connection connection(options_, false);
   // A RESTART checkpoint holds the write lock while it waits: never so long that the writer's
@@ -315,10 +320,12 @@ void Database::checkpoint_once(Connection& connection) {
   };
   int left_behind = 0;  // frames the PASSIVE checkpoint could not copy (readers need them)
   int wal_frames = 0;   // frames in the WAL when the last checkpoint looked
-  auto run = [&](bool restart) {
-    CheckpointDone done{restart ? "restart" : "passive", "done", 0};
+  // mode: passive (beside the writer), paused (the writer paused), restart (paused, and waiting
+  // for readers).
+  auto run = [&](const char* mode) {
+    CheckpointDone done{mode, "done", 0};
     try {
-      const auto result = connection.checkpoint(restart);
+      const auto result = connection.checkpoint(mode == std::string_view("restart"));
       if (result.busy) done.outcome = "busy";
       left_behind = std::max(0, result.wal_frames - result.checkpointed_frames);
       wal_frames = result.wal_frames;
@@ -329,28 +336,28 @@ void Database::checkpoint_once(Connection& connection) {
     if (on_checkpoint_) on_checkpoint_(done);
     return done;
   };
-  const auto passive = run(false);
+  const auto passive = run("passive");
   if (passive.outcome == std::string_view("error") || passive.wal_bytes <= options_.wal_limit_bytes)
     return;
-  // The RESTART holds the writer while it copies what is left, so what the writer appended
-  // during a (long) pass is copied by more passes beside the writer, until one finds little
-  // new; the RESTART runs only when little is left: the writer waits briefly, if at all.
+  // The writer is paused while what is left is copied, so what it appended during a (long) pass
+  // is copied by more passes beside it, until one finds little new; the pause comes only when
+  // little is left: the writer waits briefly, if at all.
   for (int pass = 0; pass < kMaxCatchUpPasses; ++pass) {
     const int frames_before = wal_frames;
-    if (run(false).outcome == std::string_view("error")) return;
+    if (run("passive").outcome == std::string_view("error")) return;
     if (wal_frames - frames_before <= kMaxFramesLeftForRestart) break;
   }
-  if (left_behind <= kMaxFramesLeftForRestart) {
-    // Between two batches: the writer sees the flag and waits instead of taking the mutex
-    // straight back, which would starve this thread while the WAL grows further.
-    struct Pending {
-      std::atomic<bool>& flag;
-      explicit Pending(std::atomic<bool>& f) : flag(f) { flag = true; }
-      ~Pending() { flag = false; }
-    } pending(restart_pending_);
-    std::lock_guard writer_paused(restart_mutex_);
-    run(true);
-  }
+  if (left_behind > kMaxFramesLeftForRestart) return;  // the next round tries again
+  // Between two batches: the writer sees the flag and waits instead of taking the mutex
+  // straight back, which would starve this thread while the WAL grows further.
+  struct Pending {
+    std::atomic<bool>& flag;
+    explicit Pending(std::atomic<bool>& f) : flag(f) { flag = true; }
+    ~Pending() { flag = false; }
+  } pending(restart_pending_);
+  std::lock_guard writer_paused(restart_mutex_);
+  run(passive.wal_bytes > kWaitForReadersPastLimit * options_.wal_limit_bytes ? "restart"
+                                                                              : "paused");
 }
 
 }  // namespace hd::store

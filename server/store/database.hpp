@@ -58,7 +58,9 @@ struct BatchCommitted {
 
 /// What the checkpointer did, reported after each checkpoint (for /metrics).
 struct CheckpointDone {
-  const char* mode = "passive";  ///< passive | restart
+  /// passive (beside the writer) | paused (the writer paused so that the WAL can start over) |
+  /// restart (the same, waiting for readers too)
+  const char* mode = "passive";
   const char* outcome = "done";  ///< done | busy (readers kept part of the WAL) | error
   std::int64_t wal_bytes = 0;    ///< the WAL file's size afterwards
 };

@@ -44,15 +44,16 @@ def call(conn, method, path, body=None, headers=None):
     return r.status, r.read()
 
 def write_histogram():
-    """helpdesk_db_write_batch_seconds: {upper bound: cumulative count}, and the RESTART
-    checkpoints done (each holds the writer while it finishes)."""
+    """helpdesk_db_write_batch_seconds: {upper bound: cumulative count}, and the checkpoints
+    that paused the writer so that the WAL could start over (paused and restart)."""
     status, body = call(connect(), "GET", "/metrics")
     buckets, restarts = {}, 0
     for line in body.decode().splitlines():
         if line.startswith("helpdesk_db_write_batch_seconds_bucket"):
             le = line.split('le="')[1].split('"')[0]
             buckets[le] = float(line.split()[-1])
-        if line.startswith('helpdesk_db_checkpoints_total{mode="restart"'):
+        if line.startswith(('helpdesk_db_checkpoints_total{mode="paused"',
+                            'helpdesk_db_checkpoints_total{mode="restart"')):
             restarts += float(line.split()[-1])
     return buckets, restarts
 
@@ -130,7 +131,7 @@ for value, key in bounds:
     label = f"<= {value * 1000:g} ms" if value != float("inf") else "> 1000 ms"
     print(f"  {label:>12}: {int(n):,}")
 over = (after['+Inf'] - before.get('+Inf', 0)) - (after['0.05'] - before.get('0.05', 0))
-print(f"  writes over 50 ms: {int(over):,}; WAL restart checkpoints meanwhile: {int(restarts_after - restarts_before)}")
+print(f"  writes over 50 ms: {int(over):,}; checkpoints pausing the writer meanwhile: {int(restarts_after - restarts_before)}")
 if waits:
     waits.sort()
     p = lambda q: waits[min(len(waits) - 1, int(q * len(waits)))]
