@@ -42,8 +42,9 @@ Connection::Connection(const DbOptions& options, bool read_only)
     db_.exec("PRAGMA cache_size = -65536");
     // Checkpoints run on their own connection, off the writer's critical path.
     db_.exec("PRAGMA wal_autocheckpoint = 0");
-    // When a checkpoint lets the WAL start over, the file is cut back to this size.
-    db_.exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes));
+    // When the WAL starts over, a larger file is cut back to this size.
+    db_.exec("PRAGMA journal_size_limit = " +
+             std::to_string(kWalFileLimitFactor * options.wal_limit_bytes));
   }
 }
 

@@ -23,12 +23,18 @@ struct DbOptions {
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
   bool synchronous_full = true;  ///< FULL: an answered write survives power loss
   int max_batch = 256;           ///< requests per group commit at most
-  /// A WAL file larger than this starts over between two write batches (at four times this, a
-  /// RESTART checkpoint waits up to `checkpoint_wait_ms` for readers to move on); it is also
-  /// SQLite's journal_size_limit, the size the file is cut back to when the WAL starts over.
+  /// A WAL file larger than this starts over between two write batches. Only a long read keeps
+  /// it from doing so; at kWalFileLimitFactor times this, a RESTART checkpoint waits up to
+  /// `checkpoint_wait_ms` for readers to move on, and the file is cut back to that size.
   std::int64_t wal_limit_bytes = 64LL << 20;
   int checkpoint_wait_ms = 200;
 };
+
+/// The WAL file is cut back to this many times DbOptions::wal_limit_bytes when the WAL starts
+/// over (SQLite's journal_size_limit), not to the limit itself: cutting a file that a long read
+/// let grow to 300 MiB back to 64 MiB freed its blocks inside the next COMMIT, 90-110 ms of the
+/// writer's time (tests/bench/sla_recompute.sh). A file up to this size is reused from its start.
+inline constexpr std::int64_t kWalFileLimitFactor = 4;
 
 /// How a WAL checkpoint went: `busy` when readers or a writer kept it from finishing.
 struct CheckpointResult {

@@ -18,8 +18,6 @@ namespace {
 // At most this many WAL frames (4 KiB pages) may be left to copy when the writer is paused so
 // that the WAL can start over.
 constexpr int kMaxFramesLeftForRestart = 256;
-// Only a WAL this many times its limit has its restart wait for readers (holding the writer).
-constexpr std::int64_t kWaitForReadersPastLimit = 4;
 // Passes a checkpoint makes beside a busy writer to catch up with it before a RESTART.
 constexpr int kMaxCatchUpPasses = 4;
 
@@ -282,21 +280,25 @@ void Database::commit_batch(CommittedBatch& committed) {
 
 // Once a second after commits: a PASSIVE checkpoint copies what no reader still needs without
 // waiting for anyone. A writer that never pauses keeps it from ever emptying the WAL, which then
-// grows without bound, so once the file passes wal_limit_bytes the checkpointer pauses the writer
-// between two batches and copies what is left. SQLite's next write then starts the WAL over from
-// its beginning, unless a reader is still reading it (the next round tries again), and cuts the
-// file back to the limit (journal_size_limit). A RESTART checkpoint, which would wait for those
-// readers with the writer paused (up to checkpoint_wait_ms; 200 ms at a time during an SLA
-// recompute, tests/bench/sla_recompute.sh), runs only for a WAL that readers have kept from
-// starting over until it is kWaitForReadersPastLimit times the limit. Never a TRUNCATE: cutting
-// a large file to nothing while holding the writer took 65 to 210 ms here (ext4 freeing its
-// blocks).
+// grows without bound, so once it holds more than wal_limit_bytes the checkpointer pauses the
+// writer between two batches and copies what is left. SQLite's next write then starts the WAL over
+// from its beginning, unless a reader is still reading it (the next round tries again). A RESTART
+// checkpoint, which would wait for those readers with the writer paused (up to checkpoint_wait_ms;
+// 200 ms at a time during an SLA recompute, tests/bench/sla_recompute.sh), runs only for a WAL that
+// readers have kept from starting over until it is kWalFileLimitFactor times the limit. Never a
+// TRUNCATE: cutting a large file to nothing while holding the writer took 65 to 210 ms here (ext4
+// freeing its blocks).
 void Database::checkpoint_loop() {
   Connection connection(options_, false);
   // A RESTART checkpoint holds the write lock while it waits: never so long that the writer's
   // own busy timeout runs out behind it.
   const int wait_ms = std::min(options_.checkpoint_wait_ms, options_.busy_timeout_ms / 2);
   connection.exec("PRAGMA busy_timeout = " + std::to_string(wait_ms));
+  // A WAL frame: a page and its 24-byte header.
+  auto& page_size = connection.statement("PRAGMA page_size");
+  const std::int64_t frame_bytes =
+      24 + (page_size.executeStep() ? page_size.getColumn(0).getInt64() : 4096);
+  connection.release_statements();
   std::uint64_t checkpointed_at = 0;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
@@ -305,13 +307,13 @@ void Database::checkpoint_loop() {
     const std::uint64_t commits = commits_.load();
     if (commits == checkpointed_at) continue;
     lock.unlock();
-    checkpoint_once(connection);
+    checkpoint_once(connection, frame_bytes);
     checkpointed_at = commits;
     lock.lock();
   }
 }
 
-void Database::checkpoint_once(Connection& connection) {
+void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes) {
   const std::string wal_path = options_.path + "-wal";
   auto wal_bytes = [&] {
     std::error_code ec;
@@ -337,7 +339,10 @@ void Database::checkpoint_once(Connection& connection) {
     return done;
   };
   const auto passive = run("passive");
-  if (passive.outcome == std::string_view("error") || passive.wal_bytes <= options_.wal_limit_bytes)
+  // What the WAL holds now, not its file's size: a file that grew while a long read held the
+  // WAL is reused from its start, its size unchanged (up to kWalFileLimitFactor times the limit).
+  const std::int64_t wal_in_use = std::int64_t{wal_frames} * frame_bytes;
+  if (passive.outcome == std::string_view("error") || wal_in_use <= options_.wal_limit_bytes)
     return;
   // The writer is paused while what is left is copied, so what it appended during a (long) pass
   // is copied by more passes beside it, until one finds little new; the pause comes only when
@@ -356,8 +361,7 @@ void Database::checkpoint_once(Connection& connection) {
     ~Pending() { flag = false; }
   } pending(restart_pending_);
   std::lock_guard writer_paused(restart_mutex_);
-  run(passive.wal_bytes > kWaitForReadersPastLimit * options_.wal_limit_bytes ? "restart"
-                                                                              : "paused");
+  run(wal_in_use > kWalFileLimitFactor * options_.wal_limit_bytes ? "restart" : "paused");
 }
 
 }  // namespace hd::store

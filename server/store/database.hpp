@@ -226,7 +226,8 @@ class Database {
   void commit_batch(CommittedBatch& batch);
   void syncer_loop();
   void checkpoint_loop();
-  void checkpoint_once(Connection& connection);
+  /// `frame_bytes`: the size of one WAL frame (a page and its header).
+  void checkpoint_once(Connection& connection, std::int64_t frame_bytes);
 
   DbOptions options_;
   std::function<void(const BatchCommitted&)> on_commit_;
