@@ -23,7 +23,7 @@ struct DbOptions {
   int busy_timeout_ms = 5000;    ///< how long to wait on a lock held by another process
   bool synchronous_full = true;  ///< FULL: an answered write survives power loss
   int max_batch = 256;           ///< requests per group commit at most
-  /// A WAL file larger than this starts over between two write batches. Only a long read keeps
+  /// A WAL holding more than this starts over between two write batches. Only a long read keeps
   /// it from doing so; at kWalFileLimitFactor times this, a RESTART checkpoint waits up to
   /// `checkpoint_wait_ms` for readers to move on, and the file is cut back to that size.
   std::int64_t wal_limit_bytes = 64LL << 20;

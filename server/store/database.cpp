@@ -18,7 +18,7 @@ namespace {
 // At most this many WAL frames (4 KiB pages) may be left to copy when the writer is paused so
 // that the WAL can start over.
 constexpr int kMaxFramesLeftForRestart = 256;
-// Passes a checkpoint makes beside a busy writer to catch up with it before a RESTART.
+// Passes a checkpoint makes beside a busy writer to catch up with it before pausing it.
 constexpr int kMaxCatchUpPasses = 4;
 
 // A ticket's search document (rowid = ticket id) grows with each text it gets.
