@@ -1,0 +1,141 @@
+// A write is answered only once the WAL holding its COMMIT is synced, and the writer goes on
+// with the next batch meanwhile (Database's syncer thread). fdatasync(2) is interposed in this
+// test binary: while the gate is closed, a sync of a WAL file waits for it to open, as a slow
+// disk would; every other call goes straight to the C library.
+#include <dlfcn.h>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/database.hpp"
+#include "temp_database.hpp"
+
+namespace {
+
+struct SyncGate {
+  std::mutex mutex;
+  std::condition_variable opened;
+  bool closed = false;
+};
+
+SyncGate& gate() {
+  static SyncGate g;
+  return g;
+}
+
+bool is_wal(int fd) {
+  char target[4096];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const auto n = ::readlink(link.c_str(), target, sizeof target - 1);
+  return n > 4 && std::string_view(target, static_cast<std::size_t>(n)).ends_with("-wal");
+}
+
+}  // namespace
+
+extern "C" int fdatasync(int fd) {
+  static const auto real = reinterpret_cast<int (*)(int)>(dlsym(RTLD_NEXT, "fdatasync"));
+  auto& g = gate();
+  {
+    std::unique_lock lock(g.mutex);
+    if (g.closed && is_wal(fd)) g.opened.wait(lock, [&] { return !g.closed; });
+  }
+  return real(fd);
+}
+
+namespace hd::store {
+namespace {
+
+void insert_row(Database& db, int value) {
+  db.write_blocking([value](Tx& tx) {
+    auto& s = tx.connection().statement("INSERT INTO synced(value) VALUES (?)");
+    s.bind(1, value);
+    s.exec();
+    return 0;
+  });
+}
+
+bool row_visible(Database& db, int value) {
+  return db.read_blocking([value](Connection& c) {
+    auto& s = c.statement("SELECT count(*) FROM synced WHERE value = ?");
+    s.bind(1, value);
+    s.executeStep();
+    return s.getColumn(0).getInt64() == 1;
+  });
+}
+
+template <class Predicate>
+bool within_seconds(int seconds, Predicate ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a write is answered after the WAL holding it is synced; the writer does not wait") {
+  testing::TempDir dir;
+  auto options = testing::options_in(dir);
+  options.synchronous_full = true;
+  Database db(options);
+  db.write_blocking([](Tx& tx) {
+    tx.connection().exec("CREATE TABLE synced(value INTEGER)");
+    return 0;
+  });
+  {
+    std::lock_guard lock(gate().mutex);
+    gate().closed = true;
+  }
+  auto first = std::async(std::launch::async, [&] { insert_row(db, 1); });
+  // The first batch is committed, but its sync is held at the gate: not answered yet.
+  REQUIRE(within_seconds(5, [&] { return row_visible(db, 1); }));
+  CHECK(first.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+  // The writer commits the next batch meanwhile; it too waits for a sync.
+  auto second = std::async(std::launch::async, [&] { insert_row(db, 2); });
+  CHECK(within_seconds(5, [&] { return row_visible(db, 2); }));
+  CHECK(second.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+  {
+    std::lock_guard lock(gate().mutex);
+    gate().closed = false;
+  }
+  gate().opened.notify_all();
+  CHECK(first.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(second.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  first.get();
+  second.get();
+}
+
+TEST_CASE("with synchronous = normal a write is answered without waiting for a sync") {
+  testing::TempDir dir;
+  auto options = testing::options_in(dir);
+  options.synchronous_full = false;
+  Database db(options);
+  db.write_blocking([](Tx& tx) {
+    tx.connection().exec("CREATE TABLE synced(value INTEGER)");
+    return 0;
+  });
+  {
+    std::lock_guard lock(gate().mutex);
+    gate().closed = true;
+  }
+  auto write = std::async(std::launch::async, [&] { insert_row(db, 1); });
+  const bool answered = write.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  {
+    std::lock_guard lock(gate().mutex);
+    gate().closed = false;
+  }
+  gate().opened.notify_all();
+  CHECK(answered);
+  write.get();
+}
+
+}  // namespace hd::store
