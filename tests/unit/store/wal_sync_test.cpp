@@ -30,6 +30,14 @@ SyncGate& gate() {
   return g;
 }
 
+void set_gate(bool closed) {
+  {
+    std::lock_guard lock(gate().mutex);
+    gate().closed = closed;
+  }
+  gate().opened.notify_all();
+}
+
 bool is_wal(int fd) {
   char target[4096];
   const std::string link = "/proc/self/fd/" + std::to_string(fd);
@@ -51,6 +59,23 @@ extern "C" int fdatasync(int fd) {
 
 namespace hd::store {
 namespace {
+
+/// A database in a temporary directory with one table, `synced(value)`.
+struct SyncedTable {
+  testing::TempDir dir;
+  Database db;
+  explicit SyncedTable(bool synchronous_full) : db(options(dir, synchronous_full)) {
+    db.write_blocking([](Tx& tx) {
+      tx.connection().exec("CREATE TABLE synced(value INTEGER)");
+      return 0;
+    });
+  }
+  static DbOptions options(const testing::TempDir& dir, bool synchronous_full) {
+    auto options = testing::options_in(dir);
+    options.synchronous_full = synchronous_full;
+    return options;
+  }
+};
 
 void insert_row(Database& db, int value) {
   db.write_blocking([value](Tx& tx) {
@@ -83,18 +108,9 @@ bool within_seconds(int seconds, Predicate ready) {
 }  // namespace
 
 TEST_CASE("a write is answered after the WAL holding it is synced; the writer does not wait") {
-  testing::TempDir dir;
-  auto options = testing::options_in(dir);
-  options.synchronous_full = true;
-  Database db(options);
-  db.write_blocking([](Tx& tx) {
-    tx.connection().exec("CREATE TABLE synced(value INTEGER)");
-    return 0;
-  });
-  {
-    std::lock_guard lock(gate().mutex);
-    gate().closed = true;
-  }
+  SyncedTable table(true);
+  Database& db = table.db;
+  set_gate(true);
   auto first = std::async(std::launch::async, [&] { insert_row(db, 1); });
   // The first batch is committed, but its sync is held at the gate: not answered yet.
   REQUIRE(within_seconds(5, [&] { return row_visible(db, 1); }));
@@ -103,11 +119,7 @@ TEST_CASE("a write is answered after the WAL holding it is synced; the writer do
   auto second = std::async(std::launch::async, [&] { insert_row(db, 2); });
   CHECK(within_seconds(5, [&] { return row_visible(db, 2); }));
   CHECK(second.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
-  {
-    std::lock_guard lock(gate().mutex);
-    gate().closed = false;
-  }
-  gate().opened.notify_all();
+  set_gate(false);
   CHECK(first.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
   CHECK(second.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
   first.get();
@@ -115,25 +127,12 @@ TEST_CASE("a write is answered after the WAL holding it is synced; the writer do
 }
 
 TEST_CASE("with synchronous = normal a write is answered without waiting for a sync") {
-  testing::TempDir dir;
-  auto options = testing::options_in(dir);
-  options.synchronous_full = false;
-  Database db(options);
-  db.write_blocking([](Tx& tx) {
-    tx.connection().exec("CREATE TABLE synced(value INTEGER)");
-    return 0;
-  });
-  {
-    std::lock_guard lock(gate().mutex);
-    gate().closed = true;
-  }
+  SyncedTable table(false);
+  Database& db = table.db;
+  set_gate(true);
   auto write = std::async(std::launch::async, [&] { insert_row(db, 1); });
   const bool answered = write.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
-  {
-    std::lock_guard lock(gate().mutex);
-    gate().closed = false;
-  }
-  gate().opened.notify_all();
+  set_gate(false);
   CHECK(answered);
   write.get();
 }
