@@ -109,6 +109,12 @@ std::map<std::string, Setting> settings_of(Config& c) {
          c.db.wal_limit_bytes = mib << 20;
          return true;
        }}},
+      {"db.checkpoint_interval", {[&c](std::string_view v) {
+         auto ms = parse_duration(v);
+         if (!ms || *ms < 1 || *ms > 60'000) return false;
+         c.db.checkpoint_interval_ms = static_cast<int>(*ms);
+         return true;
+       }}},
       {"db.checkpoint_wait", {[&c](std::string_view v) {
          auto ms = parse_duration(v);
          if (!ms || *ms > 60'000) return false;

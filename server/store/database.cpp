@@ -278,16 +278,16 @@ void Database::commit_batch(CommittedBatch& committed) {
   committed.jobs_queued = tx.job_queued_;
 }
 
-// Once a second after commits: a PASSIVE checkpoint copies what no reader still needs without
-// waiting for anyone. A writer that never pauses keeps it from ever emptying the WAL, which then
-// grows without bound, so once it holds more than wal_limit_bytes the checkpointer pauses the
-// writer between two batches and copies what is left. SQLite's next write then starts the WAL over
-// from its beginning, unless a reader is still reading it (the next round tries again). A RESTART
-// checkpoint, which would wait for those readers with the writer paused (up to checkpoint_wait_ms;
-// 200 ms at a time during an SLA recompute, tests/bench/sla_recompute.sh), runs only for a WAL that
-// readers have kept from starting over until it is kWalFileLimitFactor times the limit. Never a
-// TRUNCATE: cutting a large file to nothing while holding the writer took 65 to 210 ms here (ext4
-// freeing its blocks).
+// Every checkpoint_interval_ms after commits: a PASSIVE checkpoint copies what no reader still
+// needs without waiting for anyone. A writer that never pauses keeps it from ever emptying the WAL,
+// which then grows without bound, so once it holds more than wal_limit_bytes the checkpointer
+// pauses the writer between two batches and copies what is left. SQLite's next write then starts
+// the WAL over from its beginning, unless a reader is still reading it (the next round tries
+// again). A RESTART checkpoint, which would wait for those readers with the writer paused (up to
+// checkpoint_wait_ms; 200 ms at a time during an SLA recompute, tests/bench/sla_recompute.sh), runs
+// only for a WAL that readers have kept from starting over until it is kWalFileLimitFactor times
+// the limit. Never a TRUNCATE: cutting a large file to nothing while holding the writer took 65 to
+// 210 ms here (ext4 freeing its blocks).
 void Database::checkpoint_loop() {
   Connection connection(options_, false);
   // A RESTART checkpoint holds the write lock while it waits: never so long that the writer's
@@ -302,7 +302,8 @@ void Database::checkpoint_loop() {
   std::uint64_t checkpointed_at = 0;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
-    stop_requested_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    stop_requested_.wait_for(lock, std::chrono::milliseconds(options_.checkpoint_interval_ms),
+                             [this] { return stopping_; });
     if (stopping_) break;
     const std::uint64_t commits = commits_.load();
     if (commits == checkpointed_at) continue;

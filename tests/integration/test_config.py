@@ -222,6 +222,19 @@ report_readers = 0
     assert "HELPDESK_DB_REPORT_READERS" in out, out
 
 
+def test_checkpoint_timings_out_of_range_stop_start_up(tmp_path, dbs):
+    # A checkpoint every 0 ms would spin; more than a minute apart lets the WAL grow unwatched.
+    for value in ('"0ms"', '"2m"', '"often"'):
+        cfg = write_config(tmp_path / "checkpoint.toml", f"""
+[db]
+checkpoint_interval = {value}
+""")
+        out = run_serve_expecting_failure(
+            ["--config", str(cfg), "--db", str(dbs["file"]), "--listen", "127.0.0.1:0"],
+            clean_env())
+        assert "db.checkpoint_interval" in out, f"{value}: {out}"
+
+
 def test_a_bad_environment_value_stops_start_up(dbs):
     out = run_serve_expecting_failure(
         ["--db", str(dbs["file"]), "--listen", "127.0.0.1:0"],
