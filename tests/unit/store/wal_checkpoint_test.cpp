@@ -63,6 +63,8 @@ TEST_CASE("the WAL starts over past its limit while readers never stop") {
   auto options = testing::options_in(dir);
   options.wal_limit_bytes = kLimit;
   options.checkpoint_wait_ms = 200;
+  // Rounds far enough apart that the writes below take the WAL past the limit between two.
+  options.checkpoint_interval_ms = 1000;
   Seen seen;
   Database db(options, {}, [&](const CheckpointDone& d) {
     std::lock_guard lock(seen.mutex);
@@ -100,8 +102,8 @@ TEST_CASE("the WAL starts over past its limit while readers never stop") {
     largest_seen = std::max(largest_seen, file_size_or_zero(wal));
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  // The checkpointer runs once a second after commits: give it a few rounds to restart the
-  // WAL after the last write, if it is still past the limit.
+  // The checkpointer runs once a second after commits (as set above): give it a few rounds to
+  // restart the WAL after the last write, if it is still past the limit.
   const auto restarts_while_writing = seen.paused_done();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (wal_in_use(options.path) > kLimit && seen.paused_done() == restarts_while_writing &&
