@@ -7,9 +7,11 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <utility>
 
 #include "api/history_json.hpp"
 #include "domain/calendar.hpp"
+#include "store/bulk_load.hpp"
 #include "store/history_export.hpp"
 #include "store/history_store.hpp"
 #include "store/migrations.hpp"
@@ -53,6 +55,41 @@ class Progress {
   Clock::time_point start_;
 };
 
+// An import into an empty database builds the indexes it set aside (store/bulk_load.hpp) once,
+// at the end, however it ends; if the process dies first, the next start builds them.
+class IndexesSetAside {
+ public:
+  explicit IndexesSetAside(store::Database& db)
+      : db_(db),
+        set_aside_(
+            db.write_blocking([](store::Tx& tx) { return store::bulk_load::set_aside(tx); })) {}
+  ~IndexesSetAside() { put_back(); }
+  IndexesSetAside(const IndexesSetAside&) = delete;
+  IndexesSetAside& operator=(const IndexesSetAside&) = delete;
+
+  void put_back() {
+    if (!std::exchange(set_aside_, false)) return;
+    std::cerr << "building the indexes of the imported tickets\n";
+    const auto started = Clock::now();
+    try {
+      db_.write_blocking([](store::Tx& tx) {
+        store::bulk_load::put_back(tx);
+        return 0;
+      });
+    } catch (const std::exception& e) {
+      std::cerr << "error: building the indexes failed (the next start tries again): " << e.what()
+                << "\n";
+      return;
+    }
+    std::cerr << "built the indexes in "
+              << std::chrono::duration<double>(Clock::now() - started).count() << " s\n";
+  }
+
+ private:
+  store::Database& db_;
+  bool set_aside_;
+};
+
 }  // namespace
 
 int import_history_file(const Config& config, const std::string& file, int batch_size) {
@@ -74,6 +111,7 @@ int import_history_file(const Config& config, const std::string& file, int batch
   const domain::AlwaysOpenCalendar business;
   store::SlaCatalog sla;
   const store::TicketPolicy policy{config.survey.delay_ms, &business, &sla};
+  IndexesSetAside indexes(db);
   Progress progress(total);
 
   long imported = 0, skipped = 0, submitted = 0;
@@ -139,6 +177,7 @@ int import_history_file(const Config& config, const std::string& file, int batch
   }
   if (!collect()) return 1;
   progress.update(total, imported + skipped, true);
+  indexes.put_back();
   db.stop();
   std::cout << "imported " << imported << " tickets";
   if (skipped) std::cout << ", " << skipped << " left unchanged (external_id seen before)";

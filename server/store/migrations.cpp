@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "store/bulk_load.hpp"
+
 namespace hd::store {
 namespace {
 
@@ -61,6 +63,11 @@ std::vector<std::string> migrate(Database& database, std::int64_t now_ms) {
     });
     names.emplace_back(migration.name);
   }
+  // An import that did not finish left its indexes set aside.
+  database.write_blocking([](Tx& tx) {
+    bulk_load::put_back(tx);
+    return 0;
+  });
   return names;
 }
 

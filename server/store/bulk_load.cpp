@@ -1,0 +1,86 @@
+#include "store/bulk_load.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <utility>
+#include <vector>
+
+namespace hd::store::bulk_load {
+namespace {
+
+constexpr const char* kAnyTicket = "SELECT 1 FROM tickets LIMIT 1";
+// The tables an import fills (store/history_store.cpp), their non-unique indexes (a unique one
+// is a constraint: its automatic index has no SQL), and the two triggers that count inserts.
+constexpr const char* kRecordSetAside =
+    "INSERT INTO set_aside_schema(name, type, sql) "
+    "SELECT name, type, sql FROM sqlite_master "
+    "WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
+    "       AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
+    "                        'kpi_facts', 'kpi_tickets')) "
+    "   OR (type = 'trigger' AND name IN ('kpi_facts_day_insert', 'tickets_creation_order'))";
+constexpr const char* kSetAside =
+    "SELECT name, type, sql FROM set_aside_schema ORDER BY type, name";
+constexpr const char* kForgetSetAside = "DELETE FROM set_aside_schema";
+// What kpi_facts_day_insert counts, for every fact at once (as migration 0015 did): adding to a
+// day's version keeps it growing for a report that kept the day before.
+constexpr const char* kRecountFactDays =
+    "INSERT INTO kpi_fact_days(metric, day, version) "
+    "SELECT metric, at / 86400000, count(*) FROM kpi_facts WHERE true GROUP BY metric, at / "
+    "86400000 "
+    "ON CONFLICT (metric, day) DO UPDATE SET version = version + excluded.version";
+// What tickets_creation_order records, over every ticket at once (as migration 0014 did).
+constexpr const char* kRecountCreationOrder =
+    "UPDATE ticket_creation_order SET last_out_of_order_id = max(last_out_of_order_id, "
+    "  (SELECT COALESCE(max(id), 0) FROM "
+    "     (SELECT id, created_at, max(created_at) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED "
+    "             PRECEDING AND 1 PRECEDING) AS newest_before FROM tickets) "
+    "   WHERE created_at < newest_before - tolerance_ms))";
+
+struct SetAside {
+  std::string name, type, sql;
+};
+
+std::vector<SetAside> read_set_aside(Connection& db) {
+  std::vector<SetAside> all;
+  auto& s = db.statement(kSetAside);
+  while (s.executeStep())
+    all.push_back(
+        {s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()});
+  s.reset();
+  return all;
+}
+
+// An identifier from sqlite_master, quoted for DROP (identifiers cannot be bound).
+std::string quoted(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) (q += c) += c == '"' ? "\"" : "";
+  return q + "\"";
+}
+
+}  // namespace
+
+bool set_aside(Tx& tx) {
+  auto& db = tx.connection();
+  auto& any = db.statement(kAnyTicket);
+  const bool has_tickets = any.executeStep();
+  any.reset();
+  if (has_tickets) return false;
+  db.run(kRecordSetAside);
+  for (const auto& item : read_set_aside(db))
+    db.exec((item.type == "index" ? "DROP INDEX " : "DROP TRIGGER ") + quoted(item.name));
+  return true;
+}
+
+void put_back(Tx& tx) {
+  auto& db = tx.connection();
+  const auto all = read_set_aside(db);
+  if (all.empty()) return;
+  for (const auto& item : all) {
+    db.exec(item.sql);
+    if (item.name == "kpi_facts_day_insert") db.run(kRecountFactDays);
+    if (item.name == "tickets_creation_order") db.run(kRecountCreationOrder);
+  }
+  db.run(kForgetSetAside);
+}
+
+}  // namespace hd::store::bulk_load
