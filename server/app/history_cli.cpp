@@ -72,10 +72,7 @@ class IndexesSetAside {
     std::cerr << "building the indexes of the imported tickets\n";
     const auto started = Clock::now();
     try {
-      db_.write_blocking([](store::Tx& tx) {
-        store::bulk_load::put_back(tx);
-        return 0;
-      });
+      store::bulk_load::put_back(db_.options());
     } catch (const std::exception& e) {
       std::cerr << "error: building the indexes failed (the next start tries again): " << e.what()
                 << "\n";

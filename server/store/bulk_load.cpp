@@ -1,8 +1,9 @@
 #include "store/bulk_load.hpp"
 
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
-#include <utility>
+#include <string>
 #include <vector>
 
 namespace hd::store::bulk_load {
@@ -71,16 +72,31 @@ bool set_aside(Tx& tx) {
   return true;
 }
 
-void put_back(Tx& tx) {
-  auto& db = tx.connection();
-  const auto all = read_set_aside(db);
-  if (all.empty()) return;
-  for (const auto& item : all) {
-    db.exec(item.sql);
-    if (item.name == "kpi_facts_day_insert") db.run(kRecountFactDays);
-    if (item.name == "tickets_creation_order") db.run(kRecountCreationOrder);
+void put_back(const DbOptions& options) {
+  Connection db(options, false);
+  if (read_set_aside(db).empty()) return;  // every start asks; the write lock only when needed
+  db.exec("PRAGMA temp_store = FILE");
+  db.exec("PRAGMA synchronous = FULL");  // durable at COMMIT: no syncer watches this connection
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const auto all = read_set_aside(db);  // again, now that no one else can change it
+    for (const auto& item : all) {
+      db.exec(item.sql);
+      if (item.name == "kpi_facts_day_insert") db.run(kRecountFactDays);
+      if (item.name == "tickets_creation_order") db.run(kRecountCreationOrder);
+    }
+    db.run(kForgetSetAside);
+    db.release_statements();
+    db.exec("COMMIT");
+  } catch (...) {
+    db.release_statements();
+    try {
+      db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+      // A failed COMMIT may have ended the transaction already.
+    }
+    throw;
   }
-  db.run(kForgetSetAside);
 }
 
 }  // namespace hd::store::bulk_load

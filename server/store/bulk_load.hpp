@@ -16,8 +16,11 @@ namespace hd::store::bulk_load {
 /// Unique indexes stay: they are what refuses a duplicate.
 bool set_aside(Tx& tx);
 
-/// Builds again what set_aside took away, and recounts what its triggers would have kept;
-/// nothing when nothing is set aside.
-void put_back(Tx& tx);
+/// Builds again what set_aside took away, and recounts what its triggers would have kept, in one
+/// durable transaction; nothing when nothing is set aside. On a connection of its own, beside
+/// Database's idle writer: the sorts that build the indexes must spill to temporary files, and
+/// the writer's connection keeps its temporary storage in memory (a million tickets' indexes
+/// took 900 MB there), which SQLite lets no one change inside a transaction.
+void put_back(const DbOptions& options);
 
 }  // namespace hd::store::bulk_load

@@ -136,6 +136,8 @@ class Database {
   /// Finishes every queued write, then stops the writer and the checkpointer. Idempotent.
   void stop();
 
+  const DbOptions& options() const { return options_; }
+
   /// The facts reports read, kept between reports (shared by the readers).
   kpi::FactCache& kpi_fact_cache() { return *kpi_fact_cache_; }
 

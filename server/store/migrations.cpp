@@ -64,10 +64,7 @@ std::vector<std::string> migrate(Database& database, std::int64_t now_ms) {
     names.emplace_back(migration.name);
   }
   // An import that did not finish left its indexes set aside.
-  database.write_blocking([](Tx& tx) {
-    bulk_load::put_back(tx);
-    return 0;
-  });
+  bulk_load::put_back(database.options());
   return names;
 }
 
