@@ -26,8 +26,8 @@ constexpr const char* kForgetSetAside = "DELETE FROM set_aside_schema";
 // day's version keeps it growing for a report that kept the day before.
 constexpr const char* kRecountFactDays =
     "INSERT INTO kpi_fact_days(metric, day, version) "
-    "SELECT metric, at / 86400000, count(*) FROM kpi_facts WHERE true GROUP BY metric, at / "
-    "86400000 "
+    "SELECT metric, at / 86400000, count(*) FROM kpi_facts "
+    "WHERE true GROUP BY metric, at / 86400000 "
     "ON CONFLICT (metric, day) DO UPDATE SET version = version + excluded.version";
 // What tickets_creation_order records, over every ticket at once (as migration 0014 did).
 constexpr const char* kRecountCreationOrder =

@@ -32,8 +32,8 @@ struct DbOptions {
   /// file. Each pass ends with an fsync of what it wrote, and an fsync of the WAL waits behind
   /// those writes on the same disk: a second's worth (20 MiB under creates at 64 connections)
   /// held single syncs, and every answer behind them, for 80-145 ms. A tenth of a second's worth
-  /// is written in a few milliseconds (create p99 30-63 ms at 1 s, 16-24 ms at 50-200 ms,
-  /// tests/bench/run.sh).
+  /// is written in a few milliseconds (10 s of creates at 64 connections: p99 30-63 ms at 1 s,
+  /// 16-26 ms at 50-200 ms; tests/bench/README.md).
   int checkpoint_interval_ms = 100;
 };
 
