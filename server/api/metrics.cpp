@@ -39,6 +39,12 @@ Metrics::Metrics()
                               "durable, after which its requests are answered.")
                         .Register(*registry_)
                         .Add({}, kWriteBuckets)),
+      writer_paused_(prometheus::BuildHistogram()
+                         .Name("helpdesk_db_writer_paused_seconds")
+                         .Help("Time a checkpoint held the writer paused so that the WAL could "
+                               "start over: every write waits this long.")
+                         .Register(*registry_)
+                         .Add({}, kWriteBuckets)),
       queued_jobs_(prometheus::BuildGauge()
                        .Name("helpdesk_jobs_queued")
                        .Help("Jobs waiting to run, by kind.")
@@ -81,6 +87,8 @@ Metrics::Metrics()
 void Metrics::observe_checkpoint(const store::CheckpointDone& done) {
   checkpoints_.Add({{"mode", done.mode}, {"outcome", done.outcome}}).Increment();
   wal_bytes_.Set(static_cast<double>(done.wal_bytes));
+  if (done.writer_paused.count() > 0)
+    writer_paused_.Observe(static_cast<double>(done.writer_paused.count()) / 1e6);
 }
 
 void Metrics::set_event_streams(std::size_t connected, std::uint64_t dropped) {

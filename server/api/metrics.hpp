@@ -40,6 +40,7 @@ class Metrics {
   prometheus::Histogram& batch_sizes_;
   prometheus::Histogram& batch_held_;
   prometheus::Histogram& batch_synced_;
+  prometheus::Histogram& writer_paused_;
   prometheus::Family<prometheus::Gauge>& queued_jobs_;
   prometheus::Family<prometheus::Counter>& checkpoints_;
   prometheus::Gauge& wal_bytes_;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 namespace hd::store {
@@ -159,10 +160,12 @@ void Database::writer_loop() {
         queue_.pop_front();
       }
     }
-    const auto started = std::chrono::steady_clock::now();
     while (restart_pending_) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // Held from BEGIN: a checkpoint's pause before it is the checkpointer's (CheckpointDone).
+    std::chrono::steady_clock::time_point started;
     {
       std::lock_guard restarting(restart_mutex_);
+      started = std::chrono::steady_clock::now();
       commit_batch(batch);
     }
     batch.committed_at = std::chrono::steady_clock::now();
@@ -325,8 +328,9 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
   int wal_frames = 0;   // frames in the WAL when the last checkpoint looked
   // mode: passive (beside the writer), paused (the writer paused), restart (paused, and waiting
   // for readers).
+  std::optional<std::chrono::steady_clock::time_point> pause_started;  // the writer's, if paused
   auto run = [&](const char* mode) {
-    CheckpointDone done{mode, "done", 0};
+    CheckpointDone done{mode, "done", 0, {}};
     try {
       const auto result = connection.checkpoint(mode == std::string_view("restart"));
       if (result.busy) done.outcome = "busy";
@@ -336,6 +340,9 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
       done.outcome = "error";  // the next round tries again
     }
     done.wal_bytes = wal_bytes();
+    if (pause_started)
+      done.writer_paused = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - *pause_started);
     if (on_checkpoint_) on_checkpoint_(done);
     return done;
   };
@@ -362,6 +369,7 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
     ~Pending() { flag = false; }
   } pending(restart_pending_);
   std::lock_guard writer_paused(restart_mutex_);
+  pause_started = std::chrono::steady_clock::now();
   run(wal_in_use > kWalFileLimitFactor * options_.wal_limit_bytes ? "restart" : "paused");
 }
 

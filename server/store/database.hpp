@@ -63,6 +63,8 @@ struct CheckpointDone {
   const char* mode = "passive";
   const char* outcome = "done";  ///< done | busy (readers kept part of the WAL) | error
   std::int64_t wal_bytes = 0;    ///< the WAL file's size afterwards
+  /// How long the writer waited for it (paused and restart only): every write waits this long.
+  std::chrono::microseconds writer_paused{0};
 };
 
 /// The SQLite backend: a pool of read-only connections on reader threads, and one writer

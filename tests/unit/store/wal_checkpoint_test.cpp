@@ -33,6 +33,13 @@ struct Seen {
   }
   /// Checkpoints that paused the writer so that the WAL could start over, and copied it all.
   int paused_done() { return count("paused", "done") + count("restart", "done"); }
+  /// Whether every checkpoint that paused the writer says for how long, and no other does.
+  bool pauses_timed() {
+    std::lock_guard lock(mutex);
+    for (const auto& d : all)
+      if ((d.mode == std::string_view("passive")) != (d.writer_paused.count() == 0)) return false;
+    return true;
+  }
   std::int64_t largest_wal() {
     std::lock_guard lock(mutex);
     std::int64_t most = 0;
@@ -120,6 +127,7 @@ TEST_CASE("the WAL starts over past its limit while readers never stop") {
   CHECK(reads.load() > 100);
   CHECK(seen.count("passive", "done") + seen.count("passive", "busy") > 0);
   CHECK(seen.paused_done() > 0);
+  CHECK(seen.pauses_timed());
   CHECK(seen.count("paused", "error") == 0);
   CHECK(seen.count("restart", "error") == 0);
   CHECK(seen.count("passive", "error") == 0);
