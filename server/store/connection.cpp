@@ -76,18 +76,19 @@ RawStatement& Connection::raw(std::string_view sql) {
   return *slot;
 }
 
+void Connection::grow_in_steps_of(int bytes) {
+  sqlite3_file_control(db_.getHandle(), "main", SQLITE_FCNTL_CHUNK_SIZE, &bytes);
+}
+
 CheckpointResult Connection::checkpoint(bool restart) {
   CheckpointResult result;
   const int rc = sqlite3_wal_checkpoint_v2(
       db_.getHandle(), nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
       &result.wal_frames, &result.checkpointed_frames);
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-    result.busy = true;
-  } else if (rc != SQLITE_OK) {
-    throw SQLite::Exception(db_.getHandle(), rc);
-  } else if (!restart && result.checkpointed_frames < result.wal_frames) {
-    result.busy = true;  // a reader still needs the rest
-  }
+  const bool busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+  if (!busy && rc != SQLITE_OK) throw SQLite::Exception(db_.getHandle(), rc);
+  // PASSIVE reports no busy: a reader still needing the rest is told by what it left behind.
+  result.busy = busy || (!restart && result.checkpointed_frames < result.wal_frames);
   return result;
 }
 

@@ -91,6 +91,9 @@ class Connection {
   /// next write start the WAL over). Throws SQLite::Exception on an error other than busy.
   CheckpointResult checkpoint(bool restart);
 
+  /// Makes SQLite grow (and cut) the database file this connection writes in steps of `bytes`.
+  void grow_in_steps_of(int bytes);
+
   /// The rowid of the last INSERT on this connection.
   std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }
   /// Rows changed by the last statement.

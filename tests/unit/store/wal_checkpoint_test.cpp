@@ -86,6 +86,7 @@ TEST_CASE("the WAL starts over past its limit while readers never stop") {
   std::atomic<bool> stop{false};
   std::atomic<long> reads{0};
   std::vector<std::thread> readers;
+  readers.reserve(2);
   for (int i = 0; i < 2; ++i)
     readers.emplace_back([&] {
       while (!stop.load()) {
@@ -159,6 +160,26 @@ TEST_CASE("an idle database gets no checkpoints") {
   while (checkpoints.load() == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(checkpoints.load() == 1);  // one PASSIVE: the WAL is far below its limit
+}
+
+TEST_CASE("checkpoints grow the database file in whole steps, not a page at a time") {
+  testing::TempDir dir;
+  const auto options = testing::options_in(dir);
+  std::atomic<int> checkpoints{0};
+  Database db(options, {}, [&](const CheckpointDone&) { ++checkpoints; });
+  db.write_blocking([](Tx& tx) {
+    tx.connection().exec("CREATE TABLE t(x)");
+    // About 3.3 MiB: a size no whole number of MiB.
+    tx.connection().exec("INSERT INTO t SELECT randomblob(3300000)");
+    return 0;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (checkpoints.load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(checkpoints.load() > 0);
+  const auto size = file_size_or_zero(options.path);
+  CHECK(size >= 3300000);
+  CHECK(size % (1 << 20) == 0);  // the smallest step: 1 MiB
 }
 
 }  // namespace hd::store
