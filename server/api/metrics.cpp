@@ -8,6 +8,13 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kWriteBuckets{0.001, 0.0025, 0.005, 0.01, 0.025,
                                                             0.05,  0.1,    0.25,  1};
 
+/// A histogram of how long something held or kept waiting the single writer, in seconds.
+prometheus::Histogram& writer_histogram(prometheus::Registry& registry, const std::string& name,
+                                        const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({},
+                                                                                   kWriteBuckets);
+}
+
 }  // namespace
 
 Metrics::Metrics()
@@ -28,23 +35,15 @@ Metrics::Metrics()
               .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256})),
       // The writer is one thread: every other write waits while a batch holds it, so the tail
       // of this (a large import or recompute batch, a WAL restart) is every writer's wait.
-      batch_held_(prometheus::BuildHistogram()
-                      .Name("helpdesk_db_write_batch_seconds")
-                      .Help("Time one group commit held the writer, from BEGIN to COMMIT done.")
-                      .Register(*registry_)
-                      .Add({}, kWriteBuckets)),
-      batch_synced_(prometheus::BuildHistogram()
-                        .Name("helpdesk_db_write_sync_seconds")
-                        .Help("Time from one group commit's COMMIT to the fdatasync that made it "
-                              "durable, after which its requests are answered.")
-                        .Register(*registry_)
-                        .Add({}, kWriteBuckets)),
-      writer_paused_(prometheus::BuildHistogram()
-                         .Name("helpdesk_db_writer_paused_seconds")
-                         .Help("Time a checkpoint held the writer paused so that the WAL could "
-                               "start over: every write waits this long.")
-                         .Register(*registry_)
-                         .Add({}, kWriteBuckets)),
+      batch_held_(
+          writer_histogram(*registry_, "helpdesk_db_write_batch_seconds",
+                           "Time one group commit held the writer, from BEGIN to COMMIT done.")),
+      batch_synced_(writer_histogram(*registry_, "helpdesk_db_write_sync_seconds",
+                                     "Time from one group commit's COMMIT to the fdatasync that "
+                                     "made it durable, after which its requests are answered.")),
+      writer_paused_(writer_histogram(*registry_, "helpdesk_db_writer_paused_seconds",
+                                      "Time a checkpoint held the writer paused so that the WAL "
+                                      "could start over: every write waits this long.")),
       queued_jobs_(prometheus::BuildGauge()
                        .Name("helpdesk_jobs_queued")
                        .Help("Jobs waiting to run, by kind.")

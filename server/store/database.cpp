@@ -342,8 +342,9 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
   int wal_frames = 0;   // frames in the WAL when the last checkpoint looked
   // mode: passive (beside the writer), paused (the writer paused), restart (paused, and waiting
   // for readers).
-  std::optional<std::chrono::steady_clock::time_point> pause_started;  // the writer's, if paused
-  auto run = [&](const char* mode) {
+  // `writer_paused_at`: when the writer was paused for this checkpoint, if it was.
+  auto run = [&](const char* mode,
+                 std::optional<std::chrono::steady_clock::time_point> writer_paused_at = {}) {
     CheckpointDone done{mode, "done", 0, {}};
     try {
       const auto result = connection.checkpoint(mode == std::string_view("restart"));
@@ -354,9 +355,9 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
       done.outcome = "error";  // the next round tries again
     }
     done.wal_bytes = wal_bytes();
-    if (pause_started)
+    if (writer_paused_at)
       done.writer_paused = std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::steady_clock::now() - *pause_started);
+          std::chrono::steady_clock::now() - *writer_paused_at);
     if (on_checkpoint_) on_checkpoint_(done);
     return done;
   };
@@ -383,8 +384,8 @@ void Database::checkpoint_once(Connection& connection, std::int64_t frame_bytes)
     ~Pending() { flag = false; }
   } pending(restart_pending_);
   std::lock_guard writer_paused(restart_mutex_);
-  pause_started = std::chrono::steady_clock::now();
-  run(wal_in_use > kWalFileLimitFactor * options_.wal_limit_bytes ? "restart" : "paused");
+  run(wal_in_use > kWalFileLimitFactor * options_.wal_limit_bytes ? "restart" : "paused",
+      std::chrono::steady_clock::now());
 }
 
 }  // namespace hd::store
