@@ -12,7 +12,9 @@ constexpr const char* kBadAnswers =
     "SELECT customer_id, ticket_id, answered_at FROM surveys "
     "WHERE answered_at >= ?1 AND answered_at < ?2 AND (csat <= ?3 OR resolved = 0)";
 
-// A survey's reopen is made by the system; it shows as the answer's bad rating instead.
+// A survey's reopen is made by the system; it shows as the answer's bad rating instead. The type
+// and reopen terms are those of the partial index ticket_events_reopened (schema 0019), which
+// SQLite uses only when the query repeats them.
 constexpr const char* kReopens =
     "SELECT t.customer_id, e.ticket_id, e.at FROM ticket_events e "
     "JOIN tickets t ON t.id = e.ticket_id WHERE e.type = 'status' AND e.at >= ?1 AND e.at < ?2 "
