@@ -59,7 +59,8 @@ tables = [name for (name,) in db.execute(
     "AND name NOT LIKE 'ticket_search%' ORDER BY rowid")]
 def count(schema, table):
     return db.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
-filled = [t for t in tables if count("src", t) > count("main", t)]
+added = {t: count("src", t) - count("main", t) for t in tables}
+filled = [t for t in tables if added[t] > 0]
 
 def timed(statements):
     start = time.perf_counter()
@@ -69,7 +70,7 @@ def timed(statements):
     db.execute("COMMIT")
     return time.perf_counter() - start
 
-rows = sum(count("src", t) - count("main", t) for t in filled)
+rows = sum(added[t] for t in filled)
 rows_s = timed([f'INSERT OR IGNORE INTO main."{t}" SELECT * FROM src."{t}" WHERE true' for t in filled])
 search_s = timed(["INSERT INTO main.ticket_search(rowid, body) "
                   "SELECT rowid, body FROM src.ticket_search"])
