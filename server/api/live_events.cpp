@@ -154,9 +154,17 @@ asio::awaitable<void> LiveEvents::pump() {
       next_sweep = std::chrono::steady_clock::now() + kSweepEvery;
     }
     if (!pending_.exchange(false)) continue;
-    const auto after = static_cast<store::Id>(broadcaster_.last_id());
     std::vector<store::FeedEvent> events;
     try {
+      // Nobody listening: only the position moves on. Reading and framing every event for no
+      // one was 14% of the instructions a create cost the server (callgrind, 64 connections);
+      // a client connecting later catches up from the database.
+      if (broadcaster_.size() == 0) {
+        auto newest = [](store::Connection& c) { return store::last_event_id(c); };
+        const auto id = co_await db_.read(std::move(newest));
+        if (broadcaster_.advance_if_idle(static_cast<std::uint64_t>(id))) continue;
+      }
+      const auto after = static_cast<store::Id>(broadcaster_.last_id());
       auto read = [after](store::Connection& c) {
         return store::list_events_after(c, after, kReadBatch);
       };

@@ -116,6 +116,15 @@ void Broadcaster::start_at(std::uint64_t id) {
   last_id_ = std::max(last_id_, id);
 }
 
+bool Broadcaster::advance_if_idle(std::uint64_t id) {
+  // Under the lock: a client subscribing after this is told the new position.
+  std::lock_guard lock(mutex_);
+  std::erase_if(subscribers_, [](const auto& s) { return s->gone(); });
+  if (!subscribers_.empty()) return false;
+  last_id_ = std::max(last_id_, id);
+  return true;
+}
+
 std::uint64_t Broadcaster::last_id() const {
   std::lock_guard lock(mutex_);
   return last_id_;

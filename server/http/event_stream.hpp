@@ -96,6 +96,10 @@ class Broadcaster {
   /// Sets the position before any frame is published (start-up: the newest stored event).
   void start_at(std::uint64_t id);
 
+  /// Advances last_id() to `id` when no client is connected (no frame would reach anyone) and
+  /// says whether it did; with a client connected, changes nothing.
+  bool advance_if_idle(std::uint64_t id);
+
   /// The id of the newest frame published with an id.
   std::uint64_t last_id() const;
 
