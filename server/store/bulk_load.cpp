@@ -11,14 +11,14 @@ namespace {
 
 constexpr const char* kAnyTicket = "SELECT 1 FROM tickets LIMIT 1";
 // The tables an import fills (store/history_store.cpp), their non-unique indexes (a unique one
-// is a constraint: its automatic index has no SQL), and the two triggers that count inserts.
+// is a constraint: its automatic index has no SQL), and the trigger that counts KPI facts.
 constexpr const char* kRecordSetAside =
     "INSERT INTO set_aside_schema(name, type, sql) "
     "SELECT name, type, sql FROM sqlite_master "
     "WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
     "       AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
     "                        'kpi_facts', 'kpi_tickets')) "
-    "   OR (type = 'trigger' AND name IN ('kpi_facts_day_insert', 'tickets_creation_order'))";
+    "   OR (type = 'trigger' AND name = 'kpi_facts_day_insert')";
 constexpr const char* kSetAside =
     "SELECT name, type, sql FROM set_aside_schema ORDER BY type, name";
 constexpr const char* kForgetSetAside = "DELETE FROM set_aside_schema";
@@ -29,7 +29,8 @@ constexpr const char* kRecountFactDays =
     "SELECT metric, at / 86400000, count(*) FROM kpi_facts "
     "WHERE true GROUP BY metric, at / 86400000 "
     "ON CONFLICT (metric, day) DO UPDATE SET version = version + excluded.version";
-// What tickets_creation_order records, over every ticket at once (as migration 0014 did).
+// What note_ticket_created records, over every ticket at once (as migration 0014 did): the
+// import skipped it while tickets_created was set aside.
 constexpr const char* kRecountCreationOrder =
     "UPDATE ticket_creation_order SET last_out_of_order_id = max(last_out_of_order_id, "
     "  (SELECT COALESCE(max(id), 0) FROM "
@@ -83,7 +84,7 @@ void put_back(const DbOptions& options) {
     for (const auto& item : all) {
       db.exec(item.sql);
       if (item.name == "kpi_facts_day_insert") db.run(kRecountFactDays);
-      if (item.name == "tickets_creation_order") db.run(kRecountCreationOrder);
+      if (item.name == "tickets_created") db.run(kRecountCreationOrder);
     }
     db.run(kForgetSetAside);
     db.release_statements();

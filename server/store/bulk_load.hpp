@@ -10,8 +10,9 @@
 /// a database that migrate() completes at the next start: never one without its indexes.
 namespace hd::store::bulk_load {
 
-/// Sets aside the non-unique indexes of the tables an import fills, and the triggers that keep
-/// `kpi_fact_days` and `ticket_creation_order`, when the database holds no ticket yet. Returns
+/// Sets aside the non-unique indexes of the tables an import fills, and the trigger that keeps
+/// `kpi_fact_days`, when the database holds no ticket yet (`ticket_creation_order` is recounted
+/// with the index of creation times; store/tickets.hpp, note_ticket_created). Returns
 /// whether it did; with tickets present, an import goes through every index as live writes do.
 /// Unique indexes stay: they are what refuses a duplicate.
 bool set_aside(Tx& tx);

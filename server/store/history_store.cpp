@@ -10,6 +10,7 @@
 #include "store/people.hpp"
 #include "store/sql_values.hpp"
 #include "store/ticket_sla.hpp"
+#include "store/tickets.hpp"
 
 namespace hd::store::history {
 namespace {
@@ -24,6 +25,9 @@ constexpr const char* kInsertAgent =
     "VALUES (?, ?, 'agent', 0, ?, ?)";
 constexpr const char* kInsertTeam = "INSERT INTO teams(name, active, created_at) VALUES (?, 1, ?)";
 constexpr const char* kExternalIdTaken = "SELECT 1 FROM tickets WHERE external_id = ?";
+// Set aside by an import into an empty database, which then recounts the creation order once.
+constexpr const char* kCreationTimesIndexed =
+    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tickets_created'";
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(subject, status, priority, channel, customer_id, team_id, assignee_id, "
     "external_id, version, created_at, updated_at, message_count, status_since, outbound, "
@@ -166,6 +170,9 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
   }
   const auto& created = result.created;
   std::map<std::string, std::optional<Id>> organizations;
+  auto& indexed = db.statement(kCreationTimesIndexed);
+  const bool note_creation_order = indexed.executeStep();
+  indexed.reset();
   for (const auto& t : batch) {
     if (!t.external_id.empty()) {
       auto& taken = db.statement(kExternalIdTaken);
@@ -222,6 +229,7 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
                      sla_policy ? std::optional(sla_policy->version) : std::nullopt, sla.clock);
     ins.exec();
     const Id ticket_id = db.last_insert_id();
+    if (note_creation_order) note_ticket_created(db, ticket_id, t.created_at);
     result.ticket_ids.push_back(ticket_id);
 
     for (const auto& tag : t.tags) {

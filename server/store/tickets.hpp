@@ -99,6 +99,10 @@ std::int64_t count_tickets(Connection& db);
 
 TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, Millis now,
                            const TicketPolicy& policy);
+/// After inserting ticket `id` created at `created_at`: records it in ticket_creation_order
+/// when it is older than the newest ticket by more than the tolerance (schema/0014 and 0020).
+/// Needs the tickets_created index; an import that set it aside recounts instead (bulk_load).
+void note_ticket_created(Connection& db, Id id, Millis created_at);
 /// A change of priority or team re-matches the SLA policy (with `policy.sla`).
 TicketRecord update_ticket(Tx& tx, Id id, std::int64_t expected_version, const TicketPatch& patch,
                            const Actor& actor, Millis now, const TicketPolicy& policy = {});

@@ -48,7 +48,7 @@ set_aside = db.execute(
     "WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
     "       AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
     "                        'kpi_facts', 'kpi_tickets')) "
-    "   OR (type = 'trigger' AND name IN ('kpi_facts_day_insert', 'tickets_creation_order')) "
+    "   OR (type = 'trigger' AND name = 'kpi_facts_day_insert') "
     "ORDER BY type, name").fetchall()
 for name, kind, _ in set_aside:
     db.execute(f'DROP {kind.upper()} "{name}"')

@@ -229,6 +229,51 @@ TEST_CASE("an import interrupted before version 19 leaves no copy of the event i
   CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
 }
 
+TEST_CASE("an import interrupted before version 20 gets its creation order recounted") {
+  const auto migrations = embedded_migrations();
+  const auto before_20 = static_cast<std::size_t>(std::count_if(
+      migrations.begin(), migrations.end(), [](const auto& m) { return m.version < 20; }));
+  TempDatabase temp(TempDatabase::Schema::empty);
+  // What `helpdesk import` of a version-19 build left when it died half-way: the creation-order
+  // trigger and the index of creation times set aside, and a ticket imported days older than
+  // the one before it, which the trigger would have recorded.
+  temp.db().write_blocking([&](Tx& tx) {
+    apply_by_hand(tx, before_20);
+    auto& c = tx.connection();
+    c.exec(
+        "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
+        "WHERE name IN ('tickets_created', 'tickets_creation_order')");
+    c.exec("DROP TRIGGER tickets_creation_order");
+    c.exec("DROP INDEX tickets_created");
+    c.exec(
+        "INSERT INTO customers(id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, "
+        "0)");
+    const Millis day = 86'400'000;
+    for (const Millis at : {100 * day, 101 * day, 90 * day, 102 * day}) {
+      auto& s = c.statement(
+          "INSERT INTO tickets(subject, status, priority, channel, customer_id, created_at, "
+          "updated_at, status_since) VALUES ('s', 'open', 'normal', 'web', 1, ?1, ?1, ?1)");
+      s.bind(1, at);
+      s.exec();
+    }
+    return 0;
+  });
+
+  migrate(temp.db(), kMigratedAt);  // version 20, then builds what the import set aside
+  const auto objects = schema_objects(temp.db());
+  CHECK_FALSE(has_object(objects, "trigger", "tickets_creation_order"));
+  CHECK(has_object(objects, "index", "tickets_created"));
+  TempDatabase fresh;
+  CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
+  // Ticket 3 is older than ticket 2 by more than the tolerance: up to it, ids do not follow
+  // creation times.
+  CHECK(temp.db().read_blocking([](Connection& c) {
+    auto& s = c.statement("SELECT last_out_of_order_id FROM ticket_creation_order");
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+  }) == 3);
+}
+
 TEST_CASE("a database written by a newer Helpdesk makes migrate throw SchemaTooNew") {
   const int future = latest_schema_version() + 1;
 
