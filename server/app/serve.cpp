@@ -1,6 +1,7 @@
 #include "app/serve.hpp"
 
 #include <malloc.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -205,7 +206,11 @@ int serve(const Config& config) {
                           ? config.server.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&ioc] {
+      pthread_setname_np(pthread_self(), "hd-io");
+      ioc.run();
+    });
   ioc.run();
   for (auto& t : pool) t.join();
   fetcher.stop();

@@ -4,6 +4,7 @@
 #include "store/wal_file.hpp"
 
 #include <SQLiteCpp/Exception.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
@@ -91,9 +92,19 @@ Database::Database(DbOptions options, std::function<void(const BatchCommitted&)>
       report_readers_(static_cast<std::size_t>(options_.report_readers)) {
   for (int i = 0; i < options_.readers + options_.report_readers; ++i)
     idle_readers_.push_back(std::make_unique<Connection>(options_, true));
-  writer_ = std::thread([this] { writer_loop(); });
-  syncer_ = std::thread([this] { syncer_loop(); });
-  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+  // Named for top -H, perf and gdb (at most 15 characters).
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hd-writer");
+    writer_loop();
+  });
+  syncer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hd-syncer");
+    syncer_loop();
+  });
+  checkpointer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hd-checkpoint");
+    checkpoint_loop();
+  });
 }
 
 Database::~Database() {
