@@ -99,7 +99,9 @@ int import_history_file(const Config& config, const std::string& file, int batch
   const auto total = static_cast<std::uintmax_t>(in.tellg());
   in.seekg(0);
   domain::SystemClock clock;
-  store::Database db(config.db);
+  store::DbOptions options = config.db;
+  options.writer_cache_kib = store::kBulkCacheKib;
+  store::Database db(options);
   store::migrate(db, clock.now_ms());
   store::history::Directory people(
       db.read_blocking([](store::Connection& c) { return store::history::Directory(c); }));

@@ -77,6 +77,7 @@ void put_back(const DbOptions& options) {
   Connection db(options, false);
   if (read_set_aside(db).empty()) return;  // every start asks; the write lock only when needed
   db.exec("PRAGMA temp_store = FILE");
+  db.exec("PRAGMA cache_size = -" + std::to_string(kBulkCacheKib));
   db.exec("PRAGMA synchronous = FULL");  // durable at COMMIT: no syncer watches this connection
   db.exec("BEGIN IMMEDIATE");
   try {

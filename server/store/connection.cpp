@@ -39,7 +39,7 @@ Connection::Connection(const DbOptions& options, bool read_only)
     db_.exec("PRAGMA foreign_keys = ON");
     // Per-request savepoints would otherwise spill to a temporary file (ARCHITECTURE.md).
     db_.exec("PRAGMA temp_store = MEMORY");
-    db_.exec("PRAGMA cache_size = -65536");
+    db_.exec("PRAGMA cache_size = -" + std::to_string(options.writer_cache_kib));
     // Checkpoints run on their own connection, off the writer's critical path.
     db_.exec("PRAGMA wal_autocheckpoint = 0");
     // When the WAL starts over, a larger file is cut back to this size.

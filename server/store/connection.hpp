@@ -35,7 +35,19 @@ struct DbOptions {
   /// is written in a few milliseconds (10 s of creates at 64 connections: p99 30-63 ms at 1 s,
   /// 16-26 ms at 50-200 ms; tests/bench/README.md).
   int checkpoint_interval_ms = 100;
+  /// The page cache of the writing connections, in KiB (readers keep SQLite's 2 MiB). Small on
+  /// purpose: while the database is under 1 GiB, a b-tree split that renumbers its new pages
+  /// parks one at page 262145 (SQLite's pending-byte page), and the COMMIT after it then walks
+  /// the writer's whole page-cache hash table to drop pages past the end of the file. With 64 MiB
+  /// (16,384 pages) that walk was a tenth of the writer's time under creates; at 4 MiB a create
+  /// cost the writer 159-160 us instead of 194-197 (tests/bench/README.md). An import, which
+  /// writes large batches and sorts whole tables into indexes, sets it larger.
+  int writer_cache_kib = 4096;
 };
+
+/// The page cache of a bulk writer (an import, building indexes), in KiB: large batches touch
+/// many pages, and SQLite sorts an index in memory chunks of the cache's size.
+inline constexpr int kBulkCacheKib = 65536;
 
 /// The WAL file is cut back to this many times DbOptions::wal_limit_bytes when the WAL starts
 /// over (SQLite's journal_size_limit), not to the limit itself: cutting a file that a long read
