@@ -40,7 +40,7 @@ struct DbOptions {
   /// parks one at page 262145 (SQLite's pending-byte page), and the COMMIT after it then walks
   /// the writer's whole page-cache hash table to drop pages past the end of the file. With 64 MiB
   /// (16,384 pages) that walk was a tenth of the writer's time under creates; at 4 MiB a create
-  /// cost the writer 159-160 us instead of 194-197 (tests/bench/README.md). An import, which
+  /// cost the writer 158-169 us instead of 194-197 (tests/bench/README.md). An import, which
   /// writes large batches and sorts whole tables into indexes, sets it larger.
   int writer_cache_kib = 4096;
 };
