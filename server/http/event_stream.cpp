@@ -103,8 +103,7 @@ void Broadcaster::publish_batch(
   // Under the lock, so that a client subscribing now gets either all of these or none, and the
   // position it is told matches.
   std::lock_guard lock(mutex_);
-  // A client dropped or closed is gone for good (also one whose stream never started).
-  std::erase_if(subscribers_, [](const auto& s) { return s->gone(); });
+  forget_gone();
   for (const auto& subscriber : subscribers_)
     for (const auto& [frame, audience] : shared)
       if ((!audience || *audience == subscriber->audience()) && subscriber->push(frame)) ++dropped_;
@@ -119,10 +118,15 @@ void Broadcaster::start_at(std::uint64_t id) {
 bool Broadcaster::advance_if_idle(std::uint64_t id) {
   // Under the lock: a client subscribing after this is told the new position.
   std::lock_guard lock(mutex_);
-  std::erase_if(subscribers_, [](const auto& s) { return s->gone(); });
+  forget_gone();
   if (!subscribers_.empty()) return false;
   last_id_ = std::max(last_id_, id);
   return true;
+}
+
+void Broadcaster::forget_gone() {
+  // A client dropped or closed is gone for good (also one whose stream never started).
+  std::erase_if(subscribers_, [](const auto& s) { return s->gone(); });
 }
 
 std::uint64_t Broadcaster::last_id() const {

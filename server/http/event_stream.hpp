@@ -123,6 +123,8 @@ class Broadcaster {
                                       std::vector<std::string> first);
 
  private:
+  void forget_gone();  ///< with mutex_ held
+
   EventStreamOptions options_;
   mutable std::mutex mutex_;  ///< guards subscribers_, last_id_, dropped_
   std::vector<std::shared_ptr<Subscriber>> subscribers_;

@@ -89,6 +89,13 @@ void apply_by_hand(Tx& tx, std::size_t count) {
   }
 }
 
+// How many embedded migrations come before `version`: what a release before it applied.
+std::size_t migrations_before(int version) {
+  const auto migrations = embedded_migrations();
+  return static_cast<std::size_t>(std::count_if(
+      migrations.begin(), migrations.end(), [&](const auto& m) { return m.version < version; }));
+}
+
 // The schema but for the bookkeeping table, which apply_by_hand() creates with its own text.
 std::vector<SchemaObject> without_bookkeeping(std::vector<SchemaObject> objects) {
   std::erase_if(objects, [](const SchemaObject& o) {
@@ -209,13 +216,10 @@ TEST_CASE("migrate brings a database of an earlier release up to date and keeps 
 }
 
 TEST_CASE("an import interrupted before version 19 leaves no copy of the event index it drops") {
-  const auto migrations = embedded_migrations();
-  const auto before_19 = static_cast<std::size_t>(std::count_if(
-      migrations.begin(), migrations.end(), [](const auto& m) { return m.version < 19; }));
   TempDatabase temp(TempDatabase::Schema::empty);
   // What `helpdesk import` into an empty version-18 database left when it died half-way.
   REQUIRE(temp.db().write_blocking([&](Tx& tx) {
-    apply_by_hand(tx, before_19);
+    apply_by_hand(tx, migrations_before(19));
     return bulk_load::set_aside(tx);
   }));
   REQUIRE_FALSE(has_object(schema_objects(temp.db()), "index", "ticket_events_at"));
@@ -230,15 +234,12 @@ TEST_CASE("an import interrupted before version 19 leaves no copy of the event i
 }
 
 TEST_CASE("an import interrupted before version 20 gets its creation order recounted") {
-  const auto migrations = embedded_migrations();
-  const auto before_20 = static_cast<std::size_t>(std::count_if(
-      migrations.begin(), migrations.end(), [](const auto& m) { return m.version < 20; }));
   TempDatabase temp(TempDatabase::Schema::empty);
   // What `helpdesk import` of a version-19 build left when it died half-way: the creation-order
   // trigger and the index of creation times set aside, and a ticket imported days older than
   // the one before it, which the trigger would have recorded.
   temp.db().write_blocking([&](Tx& tx) {
-    apply_by_hand(tx, before_20);
+    apply_by_hand(tx, migrations_before(20));
     auto& c = tx.connection();
     c.exec(
         "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
