@@ -209,16 +209,21 @@ domain::TicketFacts ticket_facts(const TicketRecord& t) {
   return {t.priority, t.team_id, t.channel, t.customer.organization};
 }
 
-void start_ticket_sla(Tx& tx, TicketRecord& t, Millis, const TicketPolicy& policy) {
-  if (!policy.sla) return;
-  const auto r = resolve(tx.connection(), t, policy);
-  if (!r.policy) return;
+SlaMatchInForce start_ticket_sla(Connection& db, TicketRecord& t, const TicketPolicy& policy) {
+  if (!policy.sla) return {};
+  auto r = resolve(db, t, policy);
+  if (!r.policy) return r;
   t.sla_policy_id = r.policy->id;
   t.sla_policy_version = r.policy->version;
   t.sla = domain::start_sla(t.life, r.policy->targets, *r.calendar);
   sync_due_fields(t);
-  if (t.sla.next_due_at())
-    reschedule_watch(tx, t, r.policy->targets, *r.calendar, t.created_at, policy);
+  return r;
+}
+
+void watch_new_ticket_sla(Tx& tx, TicketRecord& t, const SlaMatchInForce& match,
+                          const TicketPolicy& policy) {
+  if (match.policy && t.sla.next_due_at())
+    reschedule_watch(tx, t, match.policy->targets, *match.calendar, t.created_at, policy);
 }
 
 void step_ticket_sla(Tx& tx, TicketRecord& t, const domain::TicketLife& before, Millis at,

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cassert>
 #include <functional>
+#include <tuple>
 
 #include "domain/refusal.hpp"
 #include "domain/ticket_state.hpp"
@@ -162,7 +163,9 @@ constexpr const char* kNoteOutOfOrder =
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(subject, status, priority, channel, customer_id, team_id, assignee_id, "
     "linked_ticket_id, external_id, created_at, updated_at, status_since, outbound, "
-    "message_count) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    "message_count, " HD_SLA_WRITE_COLUMNS
+    ") VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // Writes back everything a change can touch: the fields, the life and the version.
 constexpr const char* kSaveTicket =
@@ -694,6 +697,7 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
   t.tags.erase(std::unique(t.tags.begin(), t.tags.end()), t.tags.end());
   t.created_at = t.updated_at = now;
   t.life = domain::start_life(now, false);
+  const auto sla = start_ticket_sla(db, t, policy);
   auto& s = db.statement(kInsertTicket);
   int i = 1;
   s.bind(i++, ticket.subject);
@@ -708,6 +712,7 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
   s.bind(i++, now);
   s.bind(i++, now);
   s.bind(i++, 0);
+  bind_sla_columns(s, i, t.sla_policy_id, t.sla_policy_version, t.sla);
   s.exec();
   t.id = db.last_insert_id();
   note_ticket_created(db, t.id, now);
@@ -725,15 +730,17 @@ TicketRecord create_ticket(Tx& tx, const NewTicket& ticket, const Actor& actor, 
                     {"customer_id", t.customer.id}};
   if (ticket.linked_ticket_id) data["linked_ticket_id"] = *ticket.linked_ticket_id;
   append_event(tx, t.id, EventType::created, actor, now, data);
-  start_ticket_sla(tx, t, now, policy);
+  watch_new_ticket_sla(tx, t, sla, policy);
   if (ticket.assignee_id)
     append_event(tx, t.id, EventType::assigned, actor, now, {{"assignee_id", *ticket.assignee_id}});
   // The new ticket's text is the customer's first message, whoever records it (KPIS.md); it
   // leaves an open ticket's life as it is, and the row was inserted with its one message.
   [[maybe_unused]] const domain::TicketLife before = t.life;
+  const auto sla_state = [&t] { return std::tuple(t.sla, t.sla_policy_id, t.sla_policy_version); };
+  const auto inserted = sla_state();
   insert_message(tx, t, {ActorKind::customer, false, ticket.body, {}}, actor, now, policy);
   assert(t.life == before && t.message_count == 1);
-  save_ticket_sla(tx, t);
+  if (sla_state() != inserted) save_ticket_sla(tx, t);  // the row has the clock as it started
   // Customers who wrote in (web form, mail) get an acknowledgement with a link to follow it.
   if (ticket.channel == domain::Channel::web || ticket.channel == domain::Channel::email)
     enqueue(tx, MailTicketReceived{t.id}, now, now);
