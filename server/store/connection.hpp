@@ -106,6 +106,10 @@ class Connection {
   /// Makes SQLite grow (and cut) the database file this connection writes in steps of `bytes`.
   void grow_in_steps_of(int bytes);
 
+  /// Rows changed by this connection's statements since it opened (those of nested statements,
+  /// such as a virtual table's writes to its own tables, included).
+  std::int64_t total_changes() const { return db_.getTotalChanges(); }
+
   /// The rowid of the last INSERT on this connection.
   std::int64_t last_insert_id() const { return db_.getLastInsertRowid(); }
   /// Rows changed by the last statement.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "store/connection.hpp"
+#include "store/synced_file.hpp"
 
 namespace hd::store {
 
@@ -228,6 +229,13 @@ class Database {
   void writer_loop();
   /// Runs and commits `batch` (its jobs and their failures).
   void commit_batch(CommittedBatch& batch);
+  bool nothing_queued();
+  /// Merges the search index's segments for a commit that added `texts` texts: an import's
+  /// large batch at once, a request batch's share later (merge_search_while_idle), unless too
+  /// much is owed already.
+  void owe_search_merge(Connection& db, std::size_t texts);
+  /// Merges what is owed, a step at a time, while no write waits.
+  void merge_search_while_idle();
   void syncer_loop();
   void checkpoint_loop();
   /// `frame_bytes`: the size of one WAL frame (a page and its header).
@@ -236,7 +244,14 @@ class Database {
   DbOptions options_;
   std::function<void(const BatchCommitted&)> on_commit_;
   std::function<void(const CheckpointDone&)> on_checkpoint_;
+  /// Synced by the checkpointer after each pass: SQLite syncs the database file only after a
+  /// pass that reached the WAL's end, which under steady writes is only the one that pauses the
+  /// writer, and that one then waited for every page copied since the WAL started over.
+  /// Declared before every connection, so that it is closed after them (SyncedFile).
+  SyncedFile database_file_{options_.path, SyncedFile::Kind::database};
+  int backfilled_frames_ = 0;  ///< WAL frames copied by the last checkpoint; checkpointer only
   std::unique_ptr<Connection> writer_connection_;  ///< used only by the writer thread
+  std::int64_t search_merge_owed_ = 0;             ///< pages; used only by the writer thread
 
   std::unique_ptr<kpi::FactCache> kpi_fact_cache_;
   std::mutex readers_mutex_;  ///< guards idle_readers_

@@ -1,4 +1,4 @@
-#include "store/wal_file.hpp"
+#include "store/synced_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,22 +14,23 @@ namespace {
   throw std::system_error(errno, std::generic_category(), std::string(what) + " " + path);
 }
 
+bool same_file(const std::string& path, int fd) {
+  struct stat by_path {};
+  struct stat by_fd {};
+  return ::stat(path.c_str(), &by_path) == 0 && ::fstat(fd, &by_fd) == 0 &&
+         by_path.st_ino == by_fd.st_ino && by_path.st_dev == by_fd.st_dev;
+}
+
 }  // namespace
 
-WalFile::~WalFile() {
+SyncedFile::~SyncedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void WalFile::sync() {
-  if (fd_ >= 0) {
-    struct stat by_path {};
-    struct stat by_fd {};
-    const bool same = ::stat(path_.c_str(), &by_path) == 0 && ::fstat(fd_, &by_fd) == 0 &&
-                      by_path.st_ino == by_fd.st_ino && by_path.st_dev == by_fd.st_dev;
-    if (!same) {
-      ::close(fd_);
-      fd_ = -1;
-    }
+void SyncedFile::sync() {
+  if (fd_ >= 0 && kind_ == Kind::wal && !same_file(path_, fd_)) {
+    ::close(fd_);
+    fd_ = -1;
   }
   if (fd_ < 0) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
