@@ -10,20 +10,20 @@ namespace hd::store::bulk_load {
 namespace {
 
 constexpr const char* kAnyTicket = "SELECT 1 FROM tickets LIMIT 1";
-// The tables an import fills (store/history_store.cpp), their non-unique indexes (a unique one
-// is a constraint: its automatic index has no SQL), and the trigger that counts KPI facts.
+// The tables an import fills (store/history_store.cpp) and their non-unique indexes (a unique one
+// is a constraint: its automatic index has no SQL).
 constexpr const char* kRecordSetAside =
     "INSERT INTO set_aside_schema(name, type, sql) "
     "SELECT name, type, sql FROM sqlite_master "
-    "WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
-    "       AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
-    "                        'kpi_facts', 'kpi_tickets')) "
-    "   OR (type = 'trigger' AND name = 'kpi_facts_day_insert')";
+    "WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
+    "AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
+    "                 'kpi_facts', 'kpi_tickets')";
 constexpr const char* kSetAside =
     "SELECT name, type, sql FROM set_aside_schema ORDER BY type, name";
 constexpr const char* kForgetSetAside = "DELETE FROM set_aside_schema";
-// What kpi_facts_day_insert counts, for every fact at once (as migration 0015 did): adding to a
-// day's version keeps it growing for a report that kept the day before.
+// What kpi::bump_fact_days counts, for every fact at once (as migration 0015 did): the import
+// skipped it while kpi_facts_ticket was set aside. Adding to a day's version keeps it growing for
+// a report that kept the day before.
 constexpr const char* kRecountFactDays =
     "INSERT INTO kpi_fact_days(metric, day, version) "
     "SELECT metric, at / 86400000, count(*) FROM kpi_facts "
@@ -68,8 +68,7 @@ bool set_aside(Tx& tx) {
   any.reset();
   if (has_tickets) return false;
   db.run(kRecordSetAside);
-  for (const auto& item : read_set_aside(db))
-    db.exec((item.type == "index" ? "DROP INDEX " : "DROP TRIGGER ") + quoted(item.name));
+  for (const auto& item : read_set_aside(db)) db.exec("DROP INDEX " + quoted(item.name));
   return true;
 }
 
@@ -84,7 +83,7 @@ void put_back(const DbOptions& options) {
     const auto all = read_set_aside(db);  // again, now that no one else can change it
     for (const auto& item : all) {
       db.exec(item.sql);
-      if (item.name == "kpi_facts_day_insert") db.run(kRecountFactDays);
+      if (item.name == "kpi_facts_ticket") db.run(kRecountFactDays);
       if (item.name == "tickets_created") db.run(kRecountCreationOrder);
     }
     db.run(kForgetSetAside);

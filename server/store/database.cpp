@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 
 #include "store/kpi_fact_cache.hpp"
+#include "store/kpi_facts_store.hpp"
 #include "store/synced_file.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -349,6 +350,9 @@ void Database::commit_batch(CommittedBatch& committed) {
     try {
       write_search_texts(db, tx.search_rows_);
       owe_search_merge(db, tx.search_rows_.size());
+      // Those of rolled-back requests too: a version bumped for nothing only costs a report a
+      // reread of that day.
+      kpi::bump_fact_days(db, tx.fact_days_);
       db.run("COMMIT");
     } catch (...) {
       const auto failure = std::current_exception();

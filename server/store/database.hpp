@@ -39,11 +39,15 @@ class Tx {
   }
   /// Notes that this request queued a job, so the job runner is woken after the commit.
   void note_job_queued() { job_queued_ = true; }
+  /// Notes that a KPI fact of `metric` at `at` was inserted: its day's version is bumped once
+  /// for the batch, before it commits (kpi::bump_fact_days).
+  void note_fact_day(int metric, std::int64_t at) { fact_days_.emplace_back(metric, at); }
 
  private:
   friend class Database;
   Connection& connection_;
   std::vector<std::pair<std::int64_t, std::string>> search_rows_;
+  std::vector<std::pair<int, std::int64_t>> fact_days_;  ///< (metric, at) of new facts
   bool job_queued_ = false;
 };
 

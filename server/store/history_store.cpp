@@ -25,7 +25,8 @@ constexpr const char* kInsertAgent =
     "VALUES (?, ?, 'agent', 0, ?, ?)";
 constexpr const char* kInsertTeam = "INSERT INTO teams(name, active, created_at) VALUES (?, 1, ?)";
 constexpr const char* kExternalIdTaken = "SELECT 1 FROM tickets WHERE external_id = ?";
-// Set aside by an import into an empty database, which then recounts the creation order once.
+// Set aside by an import into an empty database, which then recounts the creation order and the
+// KPI facts' days once.
 constexpr const char* kCreationTimesIndexed =
     "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tickets_created'";
 constexpr const char* kInsertTicket =
@@ -171,7 +172,9 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
   const auto& created = result.created;
   std::map<std::string, std::optional<Id>> organizations;
   auto& indexed = db.statement(kCreationTimesIndexed);
-  const bool note_creation_order = indexed.executeStep();
+  // Unless an import into an empty database set its indexes aside: building them again recounts
+  // the creation order and the facts' days at once (bulk_load::put_back).
+  const bool counted_live = indexed.executeStep();
   indexed.reset();
   for (const auto& t : batch) {
     if (!t.external_id.empty()) {
@@ -229,7 +232,7 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
                      sla_policy ? std::optional(sla_policy->version) : std::nullopt, sla.clock);
     ins.exec();
     const Id ticket_id = db.last_insert_id();
-    if (note_creation_order) note_ticket_created(db, ticket_id, t.created_at);
+    if (counted_live) note_ticket_created(db, ticket_id, t.created_at);
     result.ticket_ids.push_back(ticket_id);
 
     for (const auto& tag : t.tags) {
@@ -384,6 +387,7 @@ BatchResult write_batch(Tx& tx, const Directory& people, const Directory::Pendin
       bind_optional(s, j++, f.nps);
       bind_optional(s, j++, f.ces);
       s.exec();
+      if (counted_live) tx.note_fact_day(static_cast<int>(f.metric), f.at);
     };
     for (const auto& f : r.facts) {
       // The durations' business time in the calendar of the ticket's SLA policy, as a live

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "store/sql_values.hpp"
@@ -17,6 +18,10 @@ constexpr const char* kInsertFact =
     "INSERT OR REPLACE INTO kpi_facts(metric, at, ticket_id, seq, agent_id, team_id, channel, "
     "priority, organization_id, created_at, value, business, flags, csat, nps, ces) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kBumpFactDay =
+    "INSERT INTO kpi_fact_days(metric, day, version) VALUES (?, ?, 1) "
+    "ON CONFLICT (metric, day) DO UPDATE SET version = version + 1";
+constexpr Millis kDayMs = 86'400'000;  // the days of kpi_fact_days: at / 86400000
 constexpr const char* kEraseFact =
     "DELETE FROM kpi_facts WHERE metric = ? AND at = ? AND ticket_id = ? AND seq = ?";
 constexpr const char* kSetFlags =
@@ -96,8 +101,9 @@ TicketDims dims_of(Connection& db, const TicketRecord& t) {
   return d;
 }
 
-void apply(Connection& db, const TicketDims& dims, const domain::kpi::FactChanges& changes,
+void apply(Tx& tx, const TicketDims& dims, const domain::kpi::FactChanges& changes,
            std::optional<Id> survey_team, std::optional<int> survey_channel) {
+  auto& db = tx.connection();
   for (const FactChange& change : changes) {
     const auto& f = change.fact;
     const int metric = static_cast<int>(f.metric);
@@ -122,6 +128,7 @@ void apply(Connection& db, const TicketDims& dims, const domain::kpi::FactChange
         bind_optional(s, i++, f.nps);
         bind_optional(s, i++, f.ces);
         s.exec();
+        tx.note_fact_day(metric, f.at);
         break;
       }
       case FactChange::Kind::erase: {
@@ -145,6 +152,19 @@ void apply(Connection& db, const TicketDims& dims, const domain::kpi::FactChange
       }
     }
   }
+}
+
+void bump_fact_days(Connection& db, std::vector<std::pair<int, std::int64_t>>& facts) {
+  for (auto& fact : facts) fact.second /= kDayMs;
+  std::sort(facts.begin(), facts.end());
+  facts.erase(std::unique(facts.begin(), facts.end()), facts.end());
+  for (const auto& [metric, day] : facts) {
+    auto& s = db.statement(kBumpFactDay);
+    s.bind(1, metric);
+    s.bind(2, day);
+    s.exec();
+  }
+  facts.clear();
 }
 
 domain::kpi::Credit load_credit(Connection& db, Id ticket_id) {
@@ -181,7 +201,7 @@ void on_created(Tx& tx, const TicketRecord& ticket) {
   auto& db = tx.connection();
   domain::kpi::FactChanges changes;
   domain::kpi::facts_on_start(ticket.life, ticket.assignee_id, changes);
-  apply(db, dims_of(db, ticket), changes);
+  apply(tx, dims_of(db, ticket), changes);
 }
 
 void on_message(Tx& tx, const TicketRecord& ticket, const domain::TicketLife& before,
@@ -198,7 +218,7 @@ void on_message(Tx& tx, const TicketRecord& ticket, const domain::TicketLife& be
   domain::kpi::FactChanges changes;
   domain::kpi::facts_on_message(credit, before, ticket.life, message, author, effects, message_id,
                                 business, changes);
-  if (!changes.empty()) apply(db, dims_of(db, ticket), changes);
+  if (!changes.empty()) apply(tx, dims_of(db, ticket), changes);
   if (!(credit == credit_before)) save_credit(db, ticket.id, credit);
 }
 
@@ -209,7 +229,7 @@ void on_status(Tx& tx, const TicketRecord& ticket, const domain::TicketLife& bef
   const auto credit_before = credit;
   domain::kpi::FactChanges changes;
   domain::kpi::facts_on_status(credit, before, ticket.life, actor, at, business, changes);
-  if (!changes.empty()) apply(db, dims_of(db, ticket), changes);
+  if (!changes.empty()) apply(tx, dims_of(db, ticket), changes);
   if (!(credit == credit_before)) save_credit(db, ticket.id, credit);
 }
 
@@ -229,7 +249,7 @@ void on_survey_sent(Tx& tx, const TicketRecord& ticket, Id survey_id, int episod
   record.exec();
   domain::kpi::FactChanges changes;
   domain::kpi::facts_on_survey_sent(credit, episode, at, changes);
-  apply(db, dims_of(db, ticket), changes, ticket.team_id, index_of(ticket.channel));
+  apply(tx, dims_of(db, ticket), changes, ticket.team_id, index_of(ticket.channel));
 }
 
 void on_survey_answered(Tx& tx, Id survey_id, Millis at, int csat, std::optional<int> nps,
@@ -262,7 +282,7 @@ void on_survey_answered(Tx& tx, Id survey_id, Millis at, int csat, std::optional
   dims.organization = organization_id(db, organization);
   domain::kpi::FactChanges changes;
   domain::kpi::facts_on_survey_answer(agent, episode, *sent_at, at, csat, nps, ces, changes);
-  apply(db, dims, changes, team, index_of(*channel));
+  apply(tx, dims, changes, team, index_of(*channel));
 }
 
 void on_sla(Tx& tx, const TicketRecord& ticket, const domain::SlaClock& before) {
@@ -270,7 +290,7 @@ void on_sla(Tx& tx, const TicketRecord& ticket, const domain::SlaClock& before) 
   domain::kpi::facts_on_sla(before, ticket.sla, changes);
   if (changes.empty()) return;
   auto& db = tx.connection();
-  apply(db, dims_of(db, ticket), changes);
+  apply(tx, dims_of(db, ticket), changes);
 }
 
 void replace_sla_facts(Tx& tx, const TicketRecord& ticket,
@@ -282,7 +302,7 @@ void replace_sla_facts(Tx& tx, const TicketRecord& ticket,
   domain::kpi::FactChanges inserts;
   for (const auto& change : decided)
     if (change.kind == FactChange::Kind::insert) inserts.push_back(change);
-  if (!inserts.empty()) apply(db, dims_of(db, ticket), inserts);
+  if (!inserts.empty()) apply(tx, dims_of(db, ticket), inserts);
 }
 
 void recount_business(Tx& tx, Id ticket_id, const domain::Calendar& business) {

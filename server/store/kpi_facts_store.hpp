@@ -28,9 +28,14 @@ TicketDims dims_of(Connection& db, const TicketRecord& ticket);
 
 /// Writes `changes` for the ticket of `dims`. Survey facts keep the team and channel recorded
 /// on their survey: pass them as `survey_team`/`survey_channel`.
-void apply(Connection& db, const TicketDims& dims, const domain::kpi::FactChanges& changes,
+void apply(Tx& tx, const TicketDims& dims, const domain::kpi::FactChanges& changes,
            std::optional<Id> survey_team = std::nullopt,
            std::optional<int> survey_channel = std::nullopt);
+
+/// Bumps the version of every (metric, UTC day) of `facts` (metric, at) once, as reports expect
+/// of any change to a fact of that day (kpi_fact_cache.hpp); new facts are counted here, once a
+/// batch (Tx::note_fact_day), changed and deleted ones by triggers. Empties `facts`.
+void bump_fact_days(Connection& db, std::vector<std::pair<int, std::int64_t>>& facts);
 
 /// The crediting memory of a ticket (empty for a ticket without a row yet).
 domain::kpi::Credit load_credit(Connection& db, Id ticket_id);

@@ -45,10 +45,9 @@ db.execute("ATTACH ? AS src", (imported,))
 # What store/bulk_load.cpp sets aside while an import fills an empty database.
 set_aside = db.execute(
     "SELECT name, type, sql FROM main.sqlite_master "
-    "WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
-    "       AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
-    "                        'kpi_facts', 'kpi_tickets')) "
-    "   OR (type = 'trigger' AND name = 'kpi_facts_day_insert') "
+    "WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
+    "AND tbl_name IN ('tickets', 'ticket_tags', 'messages', 'ticket_events', 'surveys', "
+    "                 'kpi_facts', 'kpi_tickets') "
     "ORDER BY type, name").fetchall()
 for name, kind, _ in set_aside:
     db.execute(f'DROP {kind.upper()} "{name}"')

@@ -275,6 +275,51 @@ TEST_CASE("an import interrupted before version 20 gets its creation order recou
   }) == 3);
 }
 
+TEST_CASE("an import interrupted before version 21 gets its KPI facts' days counted") {
+  TempDatabase temp(TempDatabase::Schema::empty);
+  // What `helpdesk import` of a version-20 build left when it died half-way: the trigger that
+  // counted facts' days and the index of facts by ticket set aside, and facts on two days of one
+  // metric imported without being counted.
+  const Millis day = 86'400'000;
+  temp.db().write_blocking([&](Tx& tx) {
+    apply_by_hand(tx, migrations_before(21));
+    auto& c = tx.connection();
+    c.exec(
+        "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
+        "WHERE name IN ('kpi_facts_ticket', 'kpi_facts_day_insert')");
+    c.exec("DROP TRIGGER kpi_facts_day_insert");
+    c.exec("DROP INDEX kpi_facts_ticket");
+    c.exec(
+        "INSERT INTO customers(id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, "
+        "0)");
+    c.exec(
+        "INSERT INTO tickets(id, subject, status, priority, channel, customer_id, created_at, "
+        "updated_at, status_since) VALUES (1, 's', 'open', 'normal', 'web', 1, 0, 0, 0)");
+    for (const Millis at : {10 * day + 5, 10 * day + 6, 11 * day}) {
+      auto& s = c.statement(
+          "INSERT INTO kpi_facts(metric, at, ticket_id, seq, channel, priority, created_at) "
+          "VALUES (1, ?, 1, 0, 0, 1, 0)");
+      s.bind(1, at);
+      s.exec();
+    }
+    return 0;
+  });
+
+  migrate(temp.db(), kMigratedAt);  // version 21, then builds what the import set aside
+  const auto objects = schema_objects(temp.db());
+  CHECK_FALSE(has_object(objects, "trigger", "kpi_facts_day_insert"));
+  CHECK(has_object(objects, "index", "kpi_facts_ticket"));
+  TempDatabase fresh;
+  CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
+  const auto versions = temp.db().read_blocking([](Connection& c) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> all;
+    auto& s = c.statement("SELECT day, version FROM kpi_fact_days WHERE metric = 1 ORDER BY day");
+    while (s.executeStep()) all.emplace_back(s.getColumn(0).getInt64(), s.getColumn(1).getInt64());
+    return all;
+  });
+  CHECK(versions == std::vector<std::pair<std::int64_t, std::int64_t>>{{10, 2}, {11, 1}});
+}
+
 TEST_CASE("a database written by a newer Helpdesk makes migrate throw SchemaTooNew") {
   const int future = latest_schema_version() + 1;
 
