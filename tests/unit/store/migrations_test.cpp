@@ -233,6 +233,23 @@ TEST_CASE("an import interrupted before version 19 leaves no copy of the event i
   CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
 }
 
+// What an import of an older build set aside before it died: `index` and `trigger`, recorded in
+// set_aside_schema and dropped; and a customer, 1, for the rows it imported.
+void set_aside_as_an_old_import_did(Connection& c, const std::string& index,
+                                    const std::string& trigger) {
+  auto& record = c.statement(
+      "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
+      "WHERE name IN (?1, ?2)");
+  record.bind(1, index);
+  record.bind(2, trigger);
+  record.exec();
+  c.exec("DROP TRIGGER \"" + trigger + "\"");
+  c.exec("DROP INDEX \"" + index + "\"");
+  c.exec(
+      "INSERT INTO customers(id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, "
+      "0)");
+}
+
 TEST_CASE("an import interrupted before version 20 gets its creation order recounted") {
   TempDatabase temp(TempDatabase::Schema::empty);
   // What `helpdesk import` of a version-19 build left when it died half-way: the creation-order
@@ -241,14 +258,7 @@ TEST_CASE("an import interrupted before version 20 gets its creation order recou
   temp.db().write_blocking([&](Tx& tx) {
     apply_by_hand(tx, migrations_before(20));
     auto& c = tx.connection();
-    c.exec(
-        "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
-        "WHERE name IN ('tickets_created', 'tickets_creation_order')");
-    c.exec("DROP TRIGGER tickets_creation_order");
-    c.exec("DROP INDEX tickets_created");
-    c.exec(
-        "INSERT INTO customers(id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, "
-        "0)");
+    set_aside_as_an_old_import_did(c, "tickets_created", "tickets_creation_order");
     const Millis day = 86'400'000;
     for (const Millis at : {100 * day, 101 * day, 90 * day, 102 * day}) {
       auto& s = c.statement(
@@ -284,14 +294,7 @@ TEST_CASE("an import interrupted before version 21 gets its KPI facts' days coun
   temp.db().write_blocking([&](Tx& tx) {
     apply_by_hand(tx, migrations_before(21));
     auto& c = tx.connection();
-    c.exec(
-        "INSERT INTO set_aside_schema(name, type, sql) SELECT name, type, sql FROM sqlite_master "
-        "WHERE name IN ('kpi_facts_ticket', 'kpi_facts_day_insert')");
-    c.exec("DROP TRIGGER kpi_facts_day_insert");
-    c.exec("DROP INDEX kpi_facts_ticket");
-    c.exec(
-        "INSERT INTO customers(id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, "
-        "0)");
+    set_aside_as_an_old_import_did(c, "kpi_facts_ticket", "kpi_facts_day_insert");
     c.exec(
         "INSERT INTO tickets(id, subject, status, priority, channel, customer_id, created_at, "
         "updated_at, status_since) VALUES (1, 's', 'open', 'normal', 'web', 1, 0, 0, 0)");
