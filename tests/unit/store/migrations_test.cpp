@@ -250,6 +250,17 @@ void set_aside_as_an_old_import_did(Connection& c, const std::string& index,
       "0)");
 }
 
+// Migrates `temp`, then checks that the old import's `index` is built again, its `trigger` gone,
+// and the schema that of a fresh database.
+void migrate_and_check_put_back(TempDatabase& temp, const char* index, const char* trigger) {
+  migrate(temp.db(), kMigratedAt);
+  const auto objects = schema_objects(temp.db());
+  CHECK_FALSE(has_object(objects, "trigger", trigger));
+  CHECK(has_object(objects, "index", index));
+  TempDatabase fresh;
+  CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
+}
+
 TEST_CASE("an import interrupted before version 20 gets its creation order recounted") {
   TempDatabase temp(TempDatabase::Schema::empty);
   // What `helpdesk import` of a version-19 build left when it died half-way: the creation-order
@@ -270,12 +281,8 @@ TEST_CASE("an import interrupted before version 20 gets its creation order recou
     return 0;
   });
 
-  migrate(temp.db(), kMigratedAt);  // version 20, then builds what the import set aside
-  const auto objects = schema_objects(temp.db());
-  CHECK_FALSE(has_object(objects, "trigger", "tickets_creation_order"));
-  CHECK(has_object(objects, "index", "tickets_created"));
-  TempDatabase fresh;
-  CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
+  // Version 20, then what the import set aside.
+  migrate_and_check_put_back(temp, "tickets_created", "tickets_creation_order");
   // Ticket 3 is older than ticket 2 by more than the tolerance: up to it, ids do not follow
   // creation times.
   CHECK(temp.db().read_blocking([](Connection& c) {
@@ -308,12 +315,8 @@ TEST_CASE("an import interrupted before version 21 gets its KPI facts' days coun
     return 0;
   });
 
-  migrate(temp.db(), kMigratedAt);  // version 21, then builds what the import set aside
-  const auto objects = schema_objects(temp.db());
-  CHECK_FALSE(has_object(objects, "trigger", "kpi_facts_day_insert"));
-  CHECK(has_object(objects, "index", "kpi_facts_ticket"));
-  TempDatabase fresh;
-  CHECK(without_bookkeeping(objects) == without_bookkeeping(schema_objects(fresh.db())));
+  // Version 21, then what the import set aside.
+  migrate_and_check_put_back(temp, "kpi_facts_ticket", "kpi_facts_day_insert");
   const auto versions = temp.db().read_blocking([](Connection& c) {
     std::vector<std::pair<std::int64_t, std::int64_t>> all;
     auto& s = c.statement("SELECT day, version FROM kpi_fact_days WHERE metric = 1 ORDER BY day");
