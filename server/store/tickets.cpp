@@ -568,7 +568,7 @@ std::optional<std::vector<TicketRecord>> matches_in_id_order(Connection& db, con
     s.reset();
     return at;
   };
-  RawStatement hits(db, newest_first ? kSearchHitsNewestFirst : kSearchHitsOldestFirst);
+  auto& hits = db.raw(newest_first ? kSearchHitsNewestFirst : kSearchHitsOldestFirst);
   hits.bind(":phrase", phrase);
   std::vector<Id> window;
   bool exhausted = false;
@@ -627,7 +627,7 @@ std::vector<TicketRecord> list_tickets(Connection& db, const TicketQuery& q) {
       Connection& db;
       ~ClearHits() { db.set_search_hits({}); }
     } clear_hits{db};
-    RawStatement hits(db, kSearchHitsOldestFirst);  // a SQLiteCpp Column per hit cost a fifth
+    auto& hits = db.raw(kSearchHitsOldestFirst);  // a SQLiteCpp Column per hit cost a fifth
     hits.bind(":phrase", phrase);
     std::vector<Id> ids;
     while (hits.step()) ids.push_back(hits.int64(0));
