@@ -90,7 +90,13 @@ run_wrk search "GET /api/v1/tickets?q=$search_word" -H "$auth" "$base/api/v1/tic
 probe create 201 -H 'Content-Type: application/json' -H "$auth" \
   -d '{"subject":"bench probe","body":"probe","customer":{"email":"bench-probe@example.org"}}' \
   "$base/api/v1/tickets"
+# The server's own view of the creates (write_path.py): wrk's p99 alone can't tell slow code from a
+# slow disk or a busy CPU.
+curl -sS -o "$work/metrics-before-create.txt" "$base/metrics" || die "reading /metrics failed"
 run_wrk create "POST /api/v1/tickets" -s "$here/create_ticket.lua" "$base/api/v1/tickets"
+curl -sS -o "$work/metrics-after-create.txt" "$base/metrics" || die "reading /metrics failed"
+create_server_side=$(python3 "$here/write_path.py" "$work/metrics-before-create.txt" \
+  "$work/metrics-after-create.txt" /api/v1/tickets)
 
 # Random existing ids: 1 .. the highest id on the newest page (ids are dense integers from 1;
 # any gap shows up as non-2xx responses in the table).
@@ -164,4 +170,5 @@ for r in rows:
           f"{r['non2xx']:>8} {r['errors']:>8}  {target}")
 print(f"\nserver peak RSS (VmHWM): {rss}; random reads over ids 1..{max_id}")
 PY
+printf '%s: %s\n' "POST /api/v1/tickets" "$create_server_side"
 if [ -n "$stream_report" ]; then printf '\n%s\n' "$stream_report"; fi
