@@ -5,9 +5,9 @@
 
 Prints one line: the share of ROUTE's requests the server answered within 25 ms (from reading the
 request to its response ready), and for the durable writes: group commits, the fdatasync waits
-over 25 and 100 ms, and the writer's pauses for the WAL. wrk's p99 also counts the time a request
-spends in socket buffers and waiting for a CPU (wrk shares the machine); a p99 that misses while
-the server answered in time, or with slow fdatasyncs, points at the machine rather than the code.
+over 25 and 100 ms, and the writer's pauses for the WAL. wrk's latency also counts what happens
+outside that window (socket buffers, the scheduler, wrk itself on the same CPUs); a missed p99
+beside fdatasync waits over 100 ms points at the disk first.
 """
 
 import re
