@@ -1,4 +1,5 @@
-# Shared by the wrk benchmarks (run.sh, mail_inbound.sh, soak.sh): source it, never run it.
+# Shared by the benchmark scripts here (run.sh, create_only.sh, soak.sh, ...): source it, never
+# run it.
 # It finds or builds the release binary, makes a temporary directory on the project's disk,
 # starts `helpdesk serve` on a free 127.0.0.1 port with an admin account and an agent API token,
 # reads wrk's figures, and stops the server and removes the directory on exit.
@@ -105,6 +106,17 @@ make_database() {
   "$bin" migrate --db "$db" >&2
   printf '%s\n' "$admin_password" |
     "$bin" user add --db "$db" --email "$admin_email" --name "Bench Admin" --role admin >&2
+}
+
+# Fills the migrated $db with the benchmarks' history: $1 generated tickets over two years through
+# `helpdesk import`, the word in $bench_search_word in the subject of a tenth of them.
+bench_search_word=zeppelin
+import_history() {
+  python3 "$here/gen_history.py" --tickets "$1" --seed 20261201 --days 730 \
+    --end 2026-11-01T00:00:00Z --marker "$bench_search_word" --marker-share 0.1 \
+    --out "$work/history.jsonl"
+  "$bin" import "$work/history.jsonl" --db "$db" >"$work/import.out" 2>&1 ||
+    die "import failed: $(tail -n 5 "$work/import.out")"
 }
 
 # Starts the server on a free port; sets server_pid and base.

@@ -17,10 +17,7 @@ command -v callgrind_control >/dev/null || die "valgrind is missing: bash script
 
 say "$bench_name: importing $tickets generated tickets"
 make_database
-python3 "$here/gen_history.py" --tickets "$tickets" --seed 20261201 --days 730 \
-  --end 2026-11-01T00:00:00Z --marker zeppelin --marker-share 0.1 --out "$work/history.jsonl"
-"$bin" import "$work/history.jsonl" --db "$db" >"$work/import.out" 2>&1 ||
-  die "import failed: $(tail -n 5 "$work/import.out")"
+import_history "$tickets"
 start_server
 make_api_token
 stop_server

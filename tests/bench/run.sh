@@ -36,11 +36,8 @@ if [ "${BENCH_SEED:-import}" = demo ]; then
   "$bin" seed-demo --db "$db" --tickets "$tickets" >&2
   search_word=refund
 else
-  search_word=zeppelin
-  python3 "$here/gen_history.py" --tickets "$tickets" --seed 20261201 --days 730 \
-    --end 2026-11-01T00:00:00Z --marker "$search_word" --marker-share 0.1 --out "$work/history.jsonl"
-  "$bin" import "$work/history.jsonl" --db "$db" >"$work/import.out" 2>&1 ||
-    die "import failed: $(tail -n 5 "$work/import.out")"
+  search_word=$bench_search_word
+  import_history "$tickets"
 fi
 seed_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$seed_start" "$(date +%s.%N)")
 start_server
