@@ -10,7 +10,7 @@
 # the copy, runs wrk with create_ticket.lua, and prints one line: creates/s, p50 and p99, the
 # server's own view (write_path.py: answered within 25 ms, fdatasync waits, WAL pauses) and the
 # CPU each server thread spent a create (/proc/<pid>/task/*/stat; the I/O threads are hd-io and
-# the main thread). With BENCH_OTHER_BIN each round runs that binary after this one, on its own
+# the main thread, which shares the binary's name with the readers). With BENCH_OTHER_BIN each round runs that binary after this one, on its own
 # fresh copy, so that both see the same database and the same hour of the machine.
 #
 # Knobs: BENCH_RUNS=3  BENCH_DURATION=10s  BENCH_CONNECTIONS=64  BENCH_THREADS=2
