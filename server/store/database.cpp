@@ -239,8 +239,11 @@ void Database::owe_search_merge(Connection& db, std::size_t texts) {
     return;
   }
   search_merge_owed_ += kMinMergePages;
-  if (search_merge_owed_ <= kMaxMergePagesOwed) return;
-  search_merge_owed_ -= kMinMergePages;
+  if (search_merge_owed_ > kMaxMergePagesOwed) pay_search_merge_step(db);
+}
+
+void Database::pay_search_merge_step(Connection& db) {
+  search_merge_owed_ = std::max<std::int64_t>(0, search_merge_owed_ - kMinMergePages);
   if (!merge_search_segments(db, kMinMergePages)) search_merge_owed_ = 0;
 }
 
@@ -253,8 +256,7 @@ void Database::merge_search_while_idle() {
   try {
     db.run("BEGIN IMMEDIATE");
     do {
-      search_merge_owed_ = std::max<std::int64_t>(0, search_merge_owed_ - kMinMergePages);
-      if (!merge_search_segments(db, kMinMergePages)) search_merge_owed_ = 0;
+      pay_search_merge_step(db);
     } while (search_merge_owed_ > 0 && !restart_pending_ && nothing_queued());
     db.run("COMMIT");
   } catch (const SQLite::Exception&) {

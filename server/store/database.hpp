@@ -240,6 +240,8 @@ class Database {
   void owe_search_merge(Connection& db, std::size_t texts);
   /// Merges what is owed, a step at a time, while no write waits.
   void merge_search_while_idle();
+  /// Merges one step of what is owed; nothing is owed any more once there was nothing to merge.
+  void pay_search_merge_step(Connection& db);
   void syncer_loop();
   void checkpoint_loop();
   /// `frame_bytes`: the size of one WAL frame (a page and its header).
